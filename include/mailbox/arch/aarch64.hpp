@@ -1,0 +1,79 @@
+// AArch64: STLR is a release store, LDAR an acquire load, and a message passed
+// with an STLR/LDAR (or STLR/LDAPR) pair cannot be reordered: see
+// tests/litmus. A plain STR/LDR pair can, which is the bug this library exists
+// to prevent.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+// LDAPR (RCpc, Armv8.3) is enough for acquire and cheaper than LDAR: it may
+// pass an earlier STLR to another address, which message passing never needs.
+// GCC <13 and Clang <16 never emit it for std::atomic loads, so this asm is
+// where the library beats a plain std::atomic_ref on such cores.
+//
+// GCC 12 and Clang 14 do not define __ARM_FEATURE_RCPC for -march=armv8.3-a,
+// but do define __ARM_FEATURE_COMPLEX (FCMA), also mandatory from Armv8.3, so
+// that stands in for it. A build for a core that has FCMA without RCPC, or a
+// core known to have RCPC while the flags do not say so, sets
+// MAILBOX_AARCH64_RCPC to 0 or 1.
+#if !defined(MAILBOX_AARCH64_RCPC)
+#if defined(__ARM_FEATURE_RCPC) || defined(__ARM_FEATURE_COMPLEX)
+#define MAILBOX_AARCH64_RCPC 1
+#else
+#define MAILBOX_AARCH64_RCPC 0
+#endif
+#endif
+
+#if MAILBOX_AARCH64_RCPC
+// The assembler accepts LDAPR only where RCpc is enabled; with the override
+// macro the -march flags may not say so.
+#define MAILBOX_DETAIL_LOAD_ACQUIRE ".arch_extension rcpc\n\tldapr"
+#else
+#define MAILBOX_DETAIL_LOAD_ACQUIRE "ldar"
+#endif
+
+namespace mailbox::arch {
+
+inline constexpr std::string_view backend_name =
+    MAILBOX_AARCH64_RCPC ? "aarch64 (LDAPR/STLR)" : "aarch64 (LDAR/STLR)";
+
+// "Q" is a memory operand addressed by a single base register, the only form
+// LDAR, LDAPR and STLR accept; an "m" operand with an offset does not assemble.
+
+// Pairs with store_release() on the other side: once this load sees the
+// value, every payload store made before that release is visible.
+[[gnu::always_inline]] inline std::uint32_t load_acquire(const std::uint32_t& word) noexcept {
+  std::uint32_t value;
+  __asm__ __volatile__(MAILBOX_DETAIL_LOAD_ACQUIRE " %w[value], %[word]"
+                       : [value] "=r"(value)
+                       : [word] "Q"(word)
+                       : "memory");
+  return value;
+}
+
+[[gnu::always_inline]] inline std::uint64_t load_acquire(const std::uint64_t& word) noexcept {
+  std::uint64_t value;
+  __asm__ __volatile__(MAILBOX_DETAIL_LOAD_ACQUIRE " %x[value], %[word]"
+                       : [value] "=r"(value)
+                       : [word] "Q"(word)
+                       : "memory");
+  return value;
+}
+
+// Pairs with load_acquire() on the other side: every payload store the
+// program made before this call is visible to whoever loads this value.
+// "rZ" lets a zero be stored from WZR/XZR without a register move.
+[[gnu::always_inline]] inline void store_release(std::uint32_t& word, std::uint32_t value) noexcept {
+  __asm__ __volatile__("stlr %w[value], %[word]" : [word] "=Q"(word) : [value] "rZ"(value) : "memory");
+}
+
+[[gnu::always_inline]] inline void store_release(std::uint64_t& word, std::uint64_t value) noexcept {
+  __asm__ __volatile__("stlr %x[value], %[word]" : [word] "=Q"(word) : [value] "rZ"(value) : "memory");
+}
+
+[[gnu::always_inline]] inline void cpu_relax() noexcept { __asm__ __volatile__("yield" ::: "memory"); }
+
+}  // namespace mailbox::arch
+
+#undef MAILBOX_DETAIL_LOAD_ACQUIRE

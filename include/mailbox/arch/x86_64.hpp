@@ -1,0 +1,44 @@
+// x86-64: TSO already orders a plain load before later loads and a plain
+// store after earlier stores, so acquire and release are a single MOV. Only
+// the compiler may reorder, and the "memory" clobber stops it. No LOCK, XCHG
+// or MFENCE belongs on these paths: that is the cost of seq_cst, not of
+// acquire/release.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace mailbox::arch {
+
+inline constexpr std::string_view backend_name = "x86-64 (MOV + compiler barrier)";
+
+// Pairs with store_release() on the other side: once this load sees the
+// value, every payload store made before that release is visible.
+[[gnu::always_inline]] inline std::uint32_t load_acquire(const std::uint32_t& word) noexcept {
+  std::uint32_t value;
+  __asm__ __volatile__("movl %[word], %k[value]" : [value] "=r"(value) : [word] "m"(word) : "memory");
+  return value;
+}
+
+[[gnu::always_inline]] inline std::uint64_t load_acquire(const std::uint64_t& word) noexcept {
+  std::uint64_t value;
+  __asm__ __volatile__("movq %[word], %q[value]" : [value] "=r"(value) : [word] "m"(word) : "memory");
+  return value;
+}
+
+// Pairs with load_acquire() on the other side: every payload store the
+// program made before this call is visible to whoever loads this value.
+[[gnu::always_inline]] inline void store_release(std::uint32_t& word, std::uint32_t value) noexcept {
+  __asm__ __volatile__("movl %[value], %[word]" : [word] "=m"(word) : [value] "ir"(value) : "memory");
+}
+
+// "e": a 32-bit sign-extended immediate, the widest MOVQ can store directly.
+[[gnu::always_inline]] inline void store_release(std::uint64_t& word, std::uint64_t value) noexcept {
+  __asm__ __volatile__("movq %[value], %[word]" : [word] "=m"(word) : [value] "er"(value) : "memory");
+}
+
+// Tells the core we are spinning: saves power and avoids the memory-order
+// machine clear when the awaited store arrives.
+[[gnu::always_inline]] inline void cpu_relax() noexcept { __asm__ __volatile__("pause" ::: "memory"); }
+
+}  // namespace mailbox::arch
