@@ -1,0 +1,46 @@
+# Runs one compile-fail case, as a CTest test:
+#   cmake -D MODE=fail|pass -D SOURCE=case.cpp -D COMMAND="compiler|flag|..." -P compile_check.cmake
+# MODE=fail: compiling with -DMAILBOX_COMPILE_FAIL must fail, and the
+# compiler's output must contain every "// expect: text" line of the source.
+# MODE=pass: the same command without the define (the twin) must compile.
+foreach(var MODE SOURCE COMMAND)
+  if(NOT DEFINED ${var})
+    message(FATAL_ERROR "compile_check.cmake: ${var} is not set")
+  endif()
+endforeach()
+
+string(REPLACE "|" ";" args "${COMMAND}")
+list(APPEND args -fsyntax-only "${SOURCE}")
+if(MODE STREQUAL "fail")
+  list(APPEND args -DMAILBOX_COMPILE_FAIL)
+endif()
+
+execute_process(
+  COMMAND ${args}
+  RESULT_VARIABLE result
+  OUTPUT_VARIABLE output
+  ERROR_VARIABLE output)
+
+if(MODE STREQUAL "pass")
+  if(NOT result EQUAL 0)
+    message(FATAL_ERROR "The twin of ${SOURCE} must compile but did not:\n${output}")
+  endif()
+  message(STATUS "compiled, as it should")
+  return()
+endif()
+
+if(result EQUAL 0)
+  message(FATAL_ERROR "${SOURCE} compiled with MAILBOX_COMPILE_FAIL but must not")
+endif()
+file(STRINGS "${SOURCE}" expectations REGEX "^// expect: ")
+if(NOT expectations)
+  message(FATAL_ERROR "${SOURCE} has no '// expect: ' line, so any error would pass")
+endif()
+foreach(line IN LISTS expectations)
+  string(REGEX REPLACE "^// expect: " "" wanted "${line}")
+  string(FIND "${output}" "${wanted}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "${SOURCE} failed to compile, but its output lacks \"${wanted}\":\n${output}")
+  endif()
+endforeach()
+message(STATUS "refused, with the expected message")

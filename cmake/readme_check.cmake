@@ -1,0 +1,27 @@
+# Checks that every code block the README marks with
+#   <!-- example: path/to/file.cpp -->
+# is that file, to the byte, so the README shows code that is compiled and run.
+# Inputs: SOURCE_DIR
+file(READ "${SOURCE_DIR}/README.md" readme)
+string(REGEX MATCHALL "<!-- example: [^ ]+ -->" markers "${readme}")
+if(NOT markers)
+  message(FATAL_ERROR "README.md marks no example; expected at least one '<!-- example: file -->'")
+endif()
+foreach(marker IN LISTS markers)
+  string(REGEX REPLACE "<!-- example: ([^ ]+) -->" "\\1" path "${marker}")
+  string(FIND "${readme}" "${marker}" at)
+  string(SUBSTRING "${readme}" ${at} -1 rest)
+  string(FIND "${rest}" "```cpp\n" open)
+  if(open EQUAL -1)
+    message(FATAL_ERROR "README.md: no ```cpp block after ${marker}")
+  endif()
+  math(EXPR open "${open} + 7")
+  string(SUBSTRING "${rest}" ${open} -1 rest)
+  string(FIND "${rest}" "```" close)
+  string(SUBSTRING "${rest}" 0 ${close} shown)
+  file(READ "${SOURCE_DIR}/${path}" actual)
+  if(NOT shown STREQUAL actual)
+    message(FATAL_ERROR "README.md shows a different ${path} than the file; copy the file into the README")
+  endif()
+  message(STATUS "README.md shows ${path} as it is")
+endforeach()

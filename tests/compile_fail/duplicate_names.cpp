@@ -1,0 +1,20 @@
+// Compile-fail case: built with MAILBOX_COMPILE_FAIL it must fail with the
+// message below; built without, the corrected twin must compile.
+// expect: two fields have the same name
+// expect: 'e', 'r', 'r', 'o', 'r'
+#include <mailbox/mailbox.hpp>
+
+#include <cstdint>
+#include <string>
+
+enum class Worker : std::int32_t { idle, busy };
+
+#if defined(MAILBOX_COMPILE_FAIL)
+using Bad = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"error", std::int32_t>,
+                            mailbox::field<"error", std::int64_t>>;
+#else
+using Bad = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"error", std::int32_t>,
+                            mailbox::field<"error_code", std::int64_t>>;
+#endif
+
+int main() { return static_cast<int>(Bad::size) == 0; }

@@ -1,0 +1,20 @@
+// Compile-fail case: built with MAILBOX_COMPILE_FAIL it must fail with the
+// message below; built without, the corrected twin must compile.
+// expect: a field ends past mailbox::total_size
+// expect: 'e', 'r', 'r', 'o', 'r', '_', 'm', 's', 'g'
+#include <mailbox/mailbox.hpp>
+
+#include <cstdint>
+#include <string>
+
+enum class Worker : std::int32_t { idle, busy };
+
+#if defined(MAILBOX_COMPILE_FAIL)
+using Bad = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"error_msg", char[256]>,
+                            mailbox::total_size<256>>;
+#else
+using Bad = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"error_msg", char[252]>,
+                            mailbox::total_size<256>>;
+#endif
+
+int main() { return static_cast<int>(Bad::size) == 0; }
