@@ -1,0 +1,30 @@
+# Shared by the quick-start scripts. Source it; it defines no commands of its
+# own and changes nothing until a function is called.
+
+# require_debian_packages PACKAGE...: installs the packages that are missing,
+# as root through apt-get; otherwise prints the exact command to run and exits.
+require_debian_packages() {
+  local missing=() package
+  for package in "$@"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
+      missing+=("$package")
+    fi
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    return 0
+  fi
+  if [ "$(id -u)" -ne 0 ]; then
+    printf 'These Debian packages are missing: %s\nInstall them with:\n  sudo apt-get install -y %s\nthen run this command again.\n' \
+      "${missing[*]}" "${missing[*]}" >&2
+    exit 1
+  fi
+  echo "==> installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# stage NAME: prints a banner, so a long log shows where each part starts.
+stage() {
+  printf '\n==> %s\n' "$*"
+}
