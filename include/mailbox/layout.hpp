@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -58,6 +59,30 @@ struct total_size {
   static constexpr std::size_t value = Bytes;
 };
 
+// Lists every state value a layout's peers may legitimately store. The other
+// process can write any bytes, so a reader that must not act on garbage asks
+// Mailbox::checked_state(), which reports a value outside this list as an
+// error instead of handing out an enum nobody declared.
+//
+//   mailbox::valid_states<Worker::idle, Worker::task_ready, Worker::task_done>
+template <auto... Values>
+struct valid_states {
+  static constexpr std::size_t count = sizeof...(Values);
+  template <class State>
+  static constexpr bool all_of_type = (std::is_same_v<decltype(Values), State> && ...);
+  template <class State>
+  static constexpr std::array<State, sizeof...(Values)> values_as() {
+    return {static_cast<State>(Values)...};
+  }
+};
+
+// Opts a layout into blocking waiters (mailbox::wait::spin_then_block): the
+// top bit of a 4-byte state word becomes the "somebody sleeps on this word"
+// mark, and publish() becomes an atomic exchange that wakes the sleepers when
+// the old value carried the mark. Layouts without it keep publish() a single
+// release store. Both sides must agree, so it is part of the fingerprint.
+struct blocking_waiters {};
+
 // What the layout knows of one field, for code that walks all of them
 // (exporting offsets to another language, fingerprints).
 struct field_info {
@@ -82,6 +107,22 @@ template <class Decl>
 struct is_total_size_decl : std::false_type {};
 template <std::size_t B>
 struct is_total_size_decl<total_size<B>> : std::true_type {};
+
+template <class Decl>
+struct is_valid_states_decl : std::false_type {};
+template <auto... V>
+struct is_valid_states_decl<valid_states<V...>> : std::true_type {};
+
+template <class Decl>
+struct is_blocking_decl : std::is_same<Decl, blocking_waiters> {};
+
+template <class... Decls>
+using valid_states_tuple = decltype(std::tuple_cat(
+    std::declval<
+        std::conditional_t<is_valid_states_decl<Decls>::value, std::tuple<Decls>, std::tuple<>>>()...));
+
+// The mark a sleeping waiter sets in a blocking layout's state word.
+inline constexpr std::uint32_t waiter_mark = std::uint32_t{1} << 31;
 
 // A field type must have a size and be an object we may copy bytewise.
 template <class T>
@@ -230,14 +271,22 @@ constexpr std::size_t align_up(std::size_t offset, std::size_t alignment) {
 // by total_size<N>.
 template <class... Decls>
 class layout {
-  static_assert(((detail::is_member_decl<Decls>::value || detail::is_total_size_decl<Decls>::value) && ...),
-                "mailbox::layout: accepts only mailbox::field<...>, mailbox::state<...> and "
-                "mailbox::total_size<...>");
+  static_assert(((detail::is_member_decl<Decls>::value || detail::is_total_size_decl<Decls>::value ||
+                  detail::is_valid_states_decl<Decls>::value || detail::is_blocking_decl<Decls>::value) &&
+                 ...),
+                "mailbox::layout: accepts only mailbox::field<...>, mailbox::state<...>, "
+                "mailbox::total_size<...>, mailbox::valid_states<...> and mailbox::blocking_waiters");
 
   using members = detail::member_tuple<Decls...>;
   static constexpr std::size_t total_size_count =
       (std::size_t{detail::is_total_size_decl<Decls>::value} + ... + 0);
   static_assert(total_size_count <= 1, "mailbox::layout: more than one mailbox::total_size<...>");
+  using valid_states_decls = detail::valid_states_tuple<Decls...>;
+  static_assert(std::tuple_size_v<valid_states_decls> <= 1,
+                "mailbox::layout: more than one mailbox::valid_states<...>");
+  static constexpr std::size_t blocking_count =
+      (std::size_t{detail::is_blocking_decl<Decls>::value} + ... + 0);
+  static_assert(blocking_count <= 1, "mailbox::layout: mailbox::blocking_waiters given more than once");
 
  public:
   static constexpr std::size_t field_count = std::tuple_size_v<members>;
@@ -393,6 +442,68 @@ class layout {
   static constexpr std::size_t state_offset =
       state_index < field_count ? fields[state_index % field_count].offset : 0;
 
+  // True when the layout declares mailbox::blocking_waiters.
+  static constexpr bool has_blocking_waiters = blocking_count == 1;
+
+  // True when the layout lists its states with mailbox::valid_states<...>.
+  static constexpr bool declares_valid_states = std::tuple_size_v<valid_states_decls> == 1;
+
+ private:
+  using valid_states_decl =
+      std::tuple_element_t<0, decltype(std::tuple_cat(std::declval<valid_states_decls>(),
+                                                      std::declval<std::tuple<valid_states<>>>()))>;
+  static constexpr bool valid_states_have_state_type = valid_states_decl::template all_of_type<state_type>;
+
+ public:
+  // The declared valid states (empty when the layout declares none).
+  static constexpr auto valid_state_values = [] {
+    if constexpr (valid_states_have_state_type) {
+      return valid_states_decl::template values_as<state_type>();
+    } else {
+      return std::array<state_type, 0>{};
+    }
+  }();
+
+  // Whether a state value is one the layout declared; every value is valid
+  // in a layout that declares no list.
+  [[nodiscard]] static constexpr bool is_valid_state(state_type value) noexcept {
+    if constexpr (!declares_valid_states) {
+      return true;
+    } else {
+      for (const state_type& v : valid_state_values) {
+        if (v == value) return true;
+      }
+      return false;
+    }
+  }
+
+ private:
+  static constexpr bool valid_states_checked = [] {
+    static_assert(valid_states_have_state_type,
+                  "mailbox::layout: every value in mailbox::valid_states<...> must have the layout's "
+                  "state type exactly");
+    if constexpr (has_blocking_waiters && state_count == 1) {
+      static_assert(sizeof(state_type) == 4,
+                    "mailbox::layout: mailbox::blocking_waiters needs a 4-byte state word (a futex "
+                    "is 32 bits)");
+      if constexpr (sizeof(state_type) == 4 && valid_states_have_state_type) {
+        constexpr bool no_mark = [] {
+          for (const state_type& v : valid_state_values) {
+            if (std::bit_cast<std::uint32_t>(v) & detail::waiter_mark) return false;
+          }
+          return true;
+        }();
+        static_assert(no_mark,
+                      "mailbox::layout: with mailbox::blocking_waiters, no valid state may use the "
+                      "top bit of the state word: it marks a sleeping waiter");
+        return valid_states_have_state_type && no_mark;
+      }
+      return valid_states_have_state_type && sizeof(state_type) == 4;
+    }
+    return valid_states_have_state_type;
+  }();
+
+ public:
   // Calls f.template operator()<Field, Offset>() for every field in
   // declaration order; Field is the field<...> or state<...> declaration.
   template <class F>
@@ -403,7 +514,7 @@ class layout {
     (std::make_index_sequence<field_count>{});
   }
 
-  static constexpr bool is_valid = checked;
+  static constexpr bool is_valid = checked && valid_states_checked;
   // Evaluates the checks as soon as the layout is used, not only when a
   // Mailbox is made from it.
   static_assert(checked || !checked);

@@ -3,6 +3,7 @@
 // token that an acquire-load produced and a release-store consumes.
 #pragma once
 
+#include <atomic>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -13,11 +14,13 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
 #include "arch.hpp"
 #include "layout.hpp"
+#include "wait.hpp"
 
 namespace mailbox {
 
@@ -25,6 +28,17 @@ namespace mailbox {
 class region_error : public std::invalid_argument {
  public:
   using std::invalid_argument::invalid_argument;
+};
+
+// The state word holds a value the layout does not declare (a broken or
+// hostile peer wrote it); raw_value() is its bit pattern.
+class state_error : public std::runtime_error {
+ public:
+  state_error(const std::string& what, std::uint64_t raw) : std::runtime_error(what), raw_(raw) {}
+  [[nodiscard]] std::uint64_t raw_value() const noexcept { return raw_; }
+
+ private:
+  std::uint64_t raw_;
 };
 
 namespace detail {
@@ -43,6 +57,33 @@ template <class State>
 [[gnu::always_inline]] inline void store_state_release(std::byte* at, State value) noexcept {
   using word = word_for<State>;
   arch::store_release(*reinterpret_cast<word*>(at), std::bit_cast<word>(value));
+}
+
+// The blocking-aware publish of a layout with blocking_waiters.
+//
+// Pairs with the waiter's CAS in Mailbox::block_on() (same word): the two
+// RMWs are ordered by the word's modification order, so either this exchange
+// comes first and the waiter's CAS fails (it re-reads the word and sees the
+// new state), or the CAS comes first and this exchange returns the mark and
+// wakes the sleeper. Both accesses are to ONE location, so no store-load
+// reordering between two locations can lose the wake-up, and no fence is
+// needed. The exchange is a release: the payload written before it is
+// visible to whoever acquires the new state, as with the plain store.
+[[gnu::always_inline]] inline void exchange_state_and_wake(std::byte* at, std::uint32_t value) noexcept {
+  auto* word = reinterpret_cast<std::uint32_t*>(at);
+  const std::uint32_t old = std::atomic_ref<std::uint32_t>(*word).exchange(value, std::memory_order_release);
+  if constexpr (has_futex) {
+    if (old & waiter_mark) [[unlikely]]
+      futex_wake_all(word);
+  }
+}
+
+[[noreturn, gnu::cold]] inline void state_uses_waiter_mark() noexcept {
+  std::fputs(
+      "mailbox: publish() of a state value with the top bit set in a layout with "
+      "blocking_waiters; that bit marks a sleeping waiter\n",
+      stderr);
+  std::abort();
 }
 
 [[noreturn, gnu::cold]] inline void token_used_after_publish() noexcept {
@@ -65,6 +106,12 @@ concept names_a_scalar_payload_field =
 template <class Layout, fixed_string Name>
 concept names_an_array_payload_field =
     names_a_payload_field<Layout, Name> && detail::is_array_field_v<typename Layout::template type_of<Name>>;
+
+// A char[N] payload field: text that the other side may leave unterminated.
+template <class Layout, fixed_string Name>
+concept names_a_text_field = names_an_array_payload_field<Layout, Name> &&
+                             std::is_same_v < std::remove_extent_t<typename Layout::template type_of<Name>>,
+char > ;
 
 template <valid_layout Layout>
 class Mailbox {
@@ -125,13 +172,48 @@ class Mailbox {
           reinterpret_cast<const element*>(field_address<Name>()), std::extent_v<array>);
     }
 
+    // A char[N] field as text: up to the first NUL, and never more than N
+    // characters when the other side wrote no terminator.
+    template <fixed_string Name>
+    requires names_a_text_field<Layout, Name>
+    [[nodiscard]] std::string_view text() const noexcept {
+      constexpr std::size_t capacity = std::extent_v<typename Layout::template type_of<Name>>;
+      const char* chars = reinterpret_cast<const char*>(field_address<Name>());
+      const void* nul = std::memchr(chars, '\0', capacity);
+      return {chars, nul ? static_cast<std::size_t>(static_cast<const char*>(nul) - chars) : capacity};
+    }
+
+    // Writes text into a char[N] field: at most N - 1 characters, then NUL
+    // up to the end (no stale bytes follow). Returns how many characters were
+    // stored: fewer than text.size() means it was cut.
+    template <fixed_string Name>
+    requires names_a_text_field<Layout, Name> std::size_t set_text(std::string_view text)
+    noexcept {
+      constexpr std::size_t capacity = std::extent_v<typename Layout::template type_of<Name>>;
+      static_assert(capacity > 0);
+      char* chars = reinterpret_cast<char*>(field_address<Name>());
+      const std::size_t stored = text.size() < capacity ? text.size() : capacity - 1;
+      std::memcpy(chars, text.data(), stored);
+      std::memset(chars + stored, 0, capacity - stored);
+      return stored;
+    }
+
     // Stores the next state with release semantics, handing the payload to
     // whoever acquires that state: every payload write made through this
     // token happens-before their reads. The token is spent afterwards.
+    //
+    // A plain release store, unless the layout declares blocking_waiters:
+    // then an atomic exchange (release) that wakes sleeping waiters.
     void publish(state_type next) && noexcept {
       std::byte* base = checked_base();
       base_ = nullptr;
-      detail::store_state_release<state_type>(base + Layout::state_offset, next);
+      if constexpr (Layout::has_blocking_waiters) {
+        const auto word = std::bit_cast<std::uint32_t>(next);
+        if (word & detail::waiter_mark) detail::state_uses_waiter_mark();
+        detail::exchange_state_and_wake(base + Layout::state_offset, word);
+      } else {
+        detail::store_state_release<state_type>(base + Layout::state_offset, next);
+      }
     }
 
    private:
@@ -170,9 +252,36 @@ class Mailbox {
   }
 
   // Acquire-load of the state word. Pairs with the release-store of the
-  // publish() that wrote this value.
+  // publish() that wrote this value. In a layout with blocking_waiters the
+  // sleeping-waiter mark is not part of the state and is stripped.
   [[nodiscard]] state_type state() const noexcept {
-    return detail::load_state_acquire<state_type>(base_ + Layout::state_offset);
+    if constexpr (Layout::has_blocking_waiters) {
+      return std::bit_cast<state_type>(raw_word() & ~detail::waiter_mark);
+    } else {
+      return detail::load_state_acquire<state_type>(base_ + Layout::state_offset);
+    }
+  }
+
+  // The state if it is one the layout declares (mailbox::valid_states),
+  // nothing if the other side stored any other bit pattern. Every value is
+  // valid in a layout that declares no list.
+  [[nodiscard]] std::optional<state_type> valid_state() const noexcept {
+    const state_type s = state();
+    if (!Layout::is_valid_state(s)) return std::nullopt;
+    return s;
+  }
+
+  // The state; throws state_error, naming the raw value, if the layout does
+  // not declare it.
+  [[nodiscard]] state_type checked_state() const {
+    const state_type s = state();
+    if (!Layout::is_valid_state(s)) {
+      const auto raw = static_cast<std::uint64_t>(std::bit_cast<detail::word_for<state_type>>(s));
+      throw state_error("mailbox::Mailbox: the state word holds " + std::to_string(raw) +
+                            ", which is not one of the layout's valid_states",
+                        raw);
+    }
+    return s;
   }
 
   // A token if the state is `expected` now, otherwise nothing.
@@ -188,12 +297,82 @@ class Mailbox {
     return token(base_);
   }
 
+  // Waits for `expected` with a policy (spin, spin_then_yield,
+  // spin_then_block), until a deadline, while `alive()` says the peer lives
+  // (checked every liveness_interval). Gives a token, or why there is none:
+  // wait_error::timed_out (never later than the deadline plus one poll),
+  // peer_gone, or invalid_state (a value outside the layout's valid_states).
+  template <wait_policy Policy, liveness_check Liveness = always_alive>
+  [[nodiscard]] acquire_result<token> acquire(state_type expected, Policy policy,
+                                              deadline until = no_deadline, Liveness alive = {}) const {
+    static_assert(!std::is_same_v<Policy, spin_then_block> || Layout::has_blocking_waiters,
+                  "mailbox: spin_then_block needs a layout that declares mailbox::blocking_waiters, "
+                  "or publish() would not wake the sleeper");
+    static_assert(!std::is_same_v<Policy, spin_then_block> || detail::has_futex,
+                  "mailbox: spin_then_block needs Linux futexes");
+    std::uint32_t spins = 0;
+    int mode = 0;
+    wait_stats* stats = nullptr;
+    if constexpr (std::is_same_v<Policy, spin_then_yield>) {
+      spins = policy.spins;
+      mode = 1;
+    } else if constexpr (std::is_same_v<Policy, spin_then_block>) {
+      spins = policy.spins;
+      mode = 2;
+      stats = policy.stats;
+    }
+    const auto failed = detail::wait_for_state<state_type>(
+        expected, spins, mode, until, alive, [this] { return state(); },
+        [](state_type v) { return Layout::is_valid_state(v); },
+        [this, expected, stats](std::chrono::nanoseconds timeout) { block_on(expected, timeout, stats); });
+    if (failed) return acquire_result<token>(*failed);
+    return acquire_result<token>(token(base_));
+  }
+
   // The bytes of the layout, for copying or inspecting the region as a whole.
   [[nodiscard]] std::span<std::byte, Layout::size> bytes() const noexcept {
     return std::span<std::byte, Layout::size>(base_, Layout::size);
   }
 
  private:
+  [[nodiscard]] std::uint32_t raw_word() const noexcept requires(sizeof(state_type) == 4) {
+    return arch::load_acquire(*reinterpret_cast<const std::uint32_t*>(base_ + Layout::state_offset));
+  }
+
+  // One blocking step of spin_then_block: mark the word "a waiter sleeps",
+  // then sleep while it still holds that marked value.
+  //
+  // The CAS that sets the mark pairs with the exchange in publish()
+  // (detail::exchange_state_and_wake): one of the two RMWs on the word comes
+  // first. If publish came first, the CAS fails (the word changed) and we
+  // return to re-read the state. If the CAS came first, publish's exchange
+  // sees the mark and calls FUTEX_WAKE; FUTEX_WAIT compares the word with
+  // the marked value atomically with respect to that wake, so whether it
+  // runs before or after the exchange, it either returns at once or is
+  // woken. Relaxed is enough for the CAS: the token's acquire comes from the
+  // acquire-load that sees `expected` when the caller looks again.
+  void block_on(state_type expected, std::chrono::nanoseconds timeout, wait_stats* stats) const noexcept {
+    if constexpr (Layout::has_blocking_waiters && detail::has_futex) {
+      auto* word = reinterpret_cast<std::uint32_t*>(base_ + Layout::state_offset);
+      std::uint32_t seen = raw_word();
+      if ((seen & ~detail::waiter_mark) == std::bit_cast<std::uint32_t>(expected)) return;
+      if (!(seen & detail::waiter_mark)) {
+        const std::uint32_t marked = seen | detail::waiter_mark;
+        if (!std::atomic_ref<std::uint32_t>(*word).compare_exchange_strong(seen, marked,
+                                                                           std::memory_order_relaxed)) {
+          return;  // the word changed: look at it again
+        }
+        seen = marked;
+      }
+      if (stats != nullptr) ++stats->sleeps;
+      detail::futex_wait(word, seen, timeout);
+    } else {
+      (void)expected;
+      (void)timeout;
+      (void)stats;
+    }
+  }
+
   static std::byte* checked_region(std::span<std::byte> region) {
     if (region.size() < Layout::size) {
       throw region_error("mailbox::Mailbox: region too small for the layout: expected at least " +
