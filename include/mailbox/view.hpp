@@ -364,8 +364,11 @@ class Mailbox {
         }
         seen = marked;
       }
-      if (stats != nullptr) ++stats->sleeps;
-      detail::futex_wait(word, seen, timeout);
+      const bool timed_out = detail::futex_wait(word, seen, timeout);
+      if (stats != nullptr) {
+        ++stats->sleeps;
+        stats->timeouts += timed_out ? 1 : 0;
+      }
     } else {
       (void)expected;
       (void)timeout;

@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #if defined(__unix__)
@@ -101,7 +102,8 @@ class [[nodiscard]] acquire_result {
 
 // Counters a waiter can ask a blocking policy to keep (tests, benchmarks).
 struct wait_stats {
-  std::uint64_t sleeps = 0;  // FUTEX_WAIT calls made
+  std::uint64_t sleeps = 0;    // FUTEX_WAIT calls made
+  std::uint64_t timeouts = 0;  // of which ended by their timeout, not by a wake or a changed word
 };
 
 // Wait policies. Each checks the deadline and the liveness predicate at a
@@ -188,14 +190,15 @@ inline constexpr bool has_futex = true;
 // and queues atomically with respect to futex_wake() on the same word, so a
 // wake between our last look at the word and this call is never lost: the
 // comparison fails (EAGAIN) instead. Shared futex: no FUTEX_PRIVATE_FLAG.
-inline void futex_wait(std::uint32_t* word, std::uint32_t expected,
+// Returns true when the sleep ended by its timeout.
+inline bool futex_wait(std::uint32_t* word, std::uint32_t expected,
                        std::chrono::nanoseconds timeout) noexcept {
-  if (timeout.count() <= 0) return;
+  if (timeout.count() <= 0) return true;
   timespec relative{};
   relative.tv_sec = static_cast<time_t>(timeout.count() / 1'000'000'000);
   relative.tv_nsec = static_cast<long>(timeout.count() % 1'000'000'000);
   // EINTR, EAGAIN, ETIMEDOUT and spurious wake-ups all mean "look again".
-  (void)::syscall(SYS_futex, word, FUTEX_WAIT, expected, &relative, nullptr, 0);
+  return ::syscall(SYS_futex, word, FUTEX_WAIT, expected, &relative, nullptr, 0) != 0 && errno == ETIMEDOUT;
 }
 
 inline void futex_wake_all(std::uint32_t* word) noexcept {
@@ -231,7 +234,10 @@ std::optional<wait_error> wait_for_state(State expected, std::uint32_t spins, in
     if (!is_valid(v)) return wait_error::invalid_state;
     arch::cpu_relax();
   }
-  auto next_liveness_check = wait_clock::now() + liveness_interval;
+  // Without a liveness check a sleeper wakes only for a publish or the
+  // deadline, so a lost wake-up would show as a timeout, not be hidden.
+  constexpr bool polls_liveness = !std::is_same_v<Liveness, always_alive>;
+  auto next_liveness_check = polls_liveness ? wait_clock::now() + liveness_interval : deadline::max();
   for (;;) {
     const State v = load();
     if (v == expected) return std::nullopt;

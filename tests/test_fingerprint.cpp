@@ -1,0 +1,203 @@
+// Layout fingerprints and the region header that checks them.
+#include <mailbox/mailbox.hpp>
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+#include "support/catch.hpp"
+#include "support/shared_region.hpp"
+
+namespace {
+
+enum class Worker : std::int32_t { idle, task_ready, task_done };
+enum class Worker64 : std::int64_t { idle, task_ready, task_done };
+
+using Base = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"error", std::int32_t>,
+                             mailbox::field<"operand", std::uint64_t>,
+                             mailbox::field<"args", std::uint64_t[4]>, mailbox::field<"error_msg", char[32]>>;
+// Each differs from Base in exactly one respect.
+using Renamed =
+    mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"errno", std::int32_t>,
+                    mailbox::field<"operand", std::uint64_t>, mailbox::field<"args", std::uint64_t[4]>,
+                    mailbox::field<"error_msg", char[32]>>;
+using Unsigned =
+    mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"error", std::uint32_t>,
+                    mailbox::field<"operand", std::uint64_t>, mailbox::field<"args", std::uint64_t[4]>,
+                    mailbox::field<"error_msg", char[32]>>;
+using Float =
+    mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"error", float>,
+                    mailbox::field<"operand", std::uint64_t>, mailbox::field<"args", std::uint64_t[4]>,
+                    mailbox::field<"error_msg", char[32]>>;
+using Moved =
+    mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"error", std::int32_t>,
+                    mailbox::field<"operand", std::uint64_t, 16>, mailbox::field<"args", std::uint64_t[4]>,
+                    mailbox::field<"error_msg", char[32]>>;
+using Longer =
+    mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"error", std::int32_t>,
+                    mailbox::field<"operand", std::uint64_t>, mailbox::field<"args", std::uint64_t[5]>,
+                    mailbox::field<"error_msg", char[24]>>;
+using Reshaped =
+    mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"error", std::int32_t>,
+                    mailbox::field<"operand", std::uint64_t>, mailbox::field<"args", std::uint32_t[8]>,
+                    mailbox::field<"error_msg", char[32]>>;
+using WideState =
+    mailbox::layout<mailbox::state<"state", Worker64>, mailbox::field<"error", std::int32_t>,
+                    mailbox::field<"operand", std::uint64_t>, mailbox::field<"args", std::uint64_t[4]>,
+                    mailbox::field<"error_msg", char[32]>>;
+using Padded =
+    mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"error", std::int32_t>,
+                    mailbox::field<"operand", std::uint64_t>, mailbox::field<"args", std::uint64_t[4]>,
+                    mailbox::field<"error_msg", char[32]>, mailbox::total_size<256>>;
+using Listed =
+    mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"error", std::int32_t>,
+                    mailbox::field<"operand", std::uint64_t>, mailbox::field<"args", std::uint64_t[4]>,
+                    mailbox::field<"error_msg", char[32]>,
+                    mailbox::valid_states<Worker::idle, Worker::task_ready, Worker::task_done>>;
+using Blocking =
+    mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"error", std::int32_t>,
+                    mailbox::field<"operand", std::uint64_t>, mailbox::field<"args", std::uint64_t[4]>,
+                    mailbox::field<"error_msg", char[32]>, mailbox::blocking_waiters>;
+using Reordered =
+    mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"operand", std::uint64_t>,
+                    mailbox::field<"error", std::int32_t>, mailbox::field<"args", std::uint64_t[4]>,
+                    mailbox::field<"error_msg", char[32]>>;
+// Same declaration as Base, written again: must fingerprint the same.
+using BaseAgain =
+    mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"error", std::int32_t>,
+                    mailbox::field<"operand", std::uint64_t>, mailbox::field<"args", std::uint64_t[4]>,
+                    mailbox::field<"error_msg", char[32]>>;
+
+static_assert(mailbox::fingerprint<Base> == mailbox::fingerprint<BaseAgain>,
+              "fingerprints are computed at compile time");
+
+}  // namespace
+
+TEST_CASE("changing any part of a layout changes its fingerprint", "[fingerprint]") {
+  const std::array<std::uint64_t, 13> prints = {
+      mailbox::fingerprint<Base>,     mailbox::fingerprint<Renamed>,   mailbox::fingerprint<Unsigned>,
+      mailbox::fingerprint<Float>,    mailbox::fingerprint<Moved>,     mailbox::fingerprint<Longer>,
+      mailbox::fingerprint<Reshaped>, mailbox::fingerprint<WideState>, mailbox::fingerprint<Padded>,
+      mailbox::fingerprint<Listed>,   mailbox::fingerprint<Blocking>,  mailbox::fingerprint<Reordered>,
+      mailbox::fingerprint<Base, 2>,
+  };
+  for (std::size_t i = 0; i < prints.size(); ++i) {
+    for (std::size_t j = i + 1; j < prints.size(); ++j) {
+      INFO("variant " << i << " vs variant " << j);
+      CHECK(prints[i] != prints[j]);
+    }
+  }
+  // The positive twin: the same declaration gives the same fingerprint.
+  CHECK(mailbox::fingerprint<Base> == mailbox::fingerprint<BaseAgain>);
+  CHECK(mailbox::fingerprint<Base, 2> == mailbox::fingerprint<BaseAgain, 2>);
+}
+
+TEST_CASE("attach_with_header accepts a region initialised with the same layout", "[fingerprint][header]") {
+  auto segment = mailbox::shared_segment::anonymous(mailbox::size_with_header<Base>);
+  auto writer = mailbox::initialize_with_header<Base, 3>(segment.bytes(), Worker::idle);
+  auto reader = mailbox::attach_with_header<BaseAgain, 3>(segment.bytes());
+  auto t = writer.acquire(Worker::idle);
+  t.set<"operand">(std::uint64_t{99});
+  std::move(t).publish(Worker::task_ready);
+  auto r = reader.try_acquire(Worker::task_ready);
+  REQUIRE(r);
+  CHECK(r->get<"operand">() == 99);
+  CHECK(reader.bytes().data() == segment.bytes().data() + mailbox::header_size<Base>);
+}
+
+TEST_CASE("a fingerprint mismatch is an error that shows both fingerprints", "[fingerprint][header]") {
+  auto segment = mailbox::shared_segment::anonymous(mailbox::size_with_header<Longer>);
+  (void)mailbox::initialize_with_header<Base>(segment.bytes(), Worker::idle);
+
+  const auto expect_mismatch = [&](auto attach, std::uint64_t ours) {
+    try {
+      attach();
+      FAIL("attached with another layout");
+    } catch (const mailbox::header_error& e) {
+      const std::string what = e.what();
+      INFO(what);
+      CHECK(e.what_kind() == mailbox::header_error::kind::fingerprint_mismatch);
+      CHECK(e.expected() == ours);
+      CHECK(e.found() == mailbox::fingerprint<Base>);
+      CHECK(what.find(mailbox::detail::hex(ours)) != std::string::npos);
+      CHECK(what.find(mailbox::detail::hex(mailbox::fingerprint<Base>)) != std::string::npos);
+    }
+  };
+  expect_mismatch([&] { (void)mailbox::attach_with_header<Longer>(segment.bytes()); },
+                  mailbox::fingerprint<Longer>);
+  expect_mismatch([&] { (void)mailbox::attach_with_header<Float>(segment.bytes()); },
+                  mailbox::fingerprint<Float>);
+  expect_mismatch([&] { (void)mailbox::attach_with_header<Base, 1>(segment.bytes()); },
+                  mailbox::fingerprint<Base, 1>);
+  CHECK_NOTHROW((void)mailbox::attach_with_header<Base>(segment.bytes()));
+}
+
+TEST_CASE("a child built with another layout is refused across fork()", "[fingerprint][header][fork]") {
+  auto segment = mailbox::shared_segment::anonymous(mailbox::size_with_header<Base>);
+  (void)mailbox::initialize_with_header<Base>(segment.bytes(), Worker::idle);
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    int code = 0;
+    try {
+      (void)mailbox::attach_with_header<Renamed>(segment.bytes());
+      code = 1;
+    } catch (const mailbox::header_error& e) {
+      code = e.what_kind() == mailbox::header_error::kind::fingerprint_mismatch ? 0 : 2;
+    }
+    try {
+      (void)mailbox::attach_with_header<Base>(segment.bytes());
+    } catch (...) {
+      code = 3;
+    }
+    ::_exit(code);
+  }
+  CHECK(test_support::wait_for(child) == 0);
+}
+
+TEST_CASE("a region without a header is refused", "[fingerprint][header]") {
+  auto segment = mailbox::shared_segment::anonymous(mailbox::size_with_header<Base>);
+  SECTION("not initialised: an error, also after waiting until a deadline") {
+    try {
+      (void)mailbox::attach_with_header<Base>(segment.bytes(),
+                                              mailbox::wait_clock::now() + std::chrono::milliseconds(20));
+      FAIL("attached to a zeroed region");
+    } catch (const mailbox::header_error& e) {
+      CHECK(e.what_kind() == mailbox::header_error::kind::not_initialized);
+    }
+  }
+  SECTION("something else: the magic is shown") {
+    std::memset(segment.bytes().data(), 0x5a, 8);
+    try {
+      (void)mailbox::attach_with_header<Base>(segment.bytes());
+      FAIL("attached to a region with a foreign magic");
+    } catch (const mailbox::header_error& e) {
+      INFO(e.what());
+      CHECK(e.what_kind() == mailbox::header_error::kind::bad_magic);
+      CHECK(std::string(e.what()).find("0x5a5a5a5a5a5a5a5a") != std::string::npos);
+    }
+  }
+  SECTION("too small for header and layout") {
+    CHECK_THROWS_AS(
+        (void)mailbox::attach_with_header<Base>(segment.bytes().first(mailbox::size_with_header<Base> - 1)),
+        mailbox::header_error);
+    CHECK_THROWS_AS((void)mailbox::initialize_with_header<Base>(
+                        segment.bytes().first(mailbox::size_with_header<Base> - 1), Worker::idle),
+                    mailbox::header_error);
+  }
+}
+
+TEST_CASE("a header is fixed-width and starts with the magic", "[fingerprint][header]") {
+  static_assert(sizeof(mailbox::region_header) == 40);
+  static_assert(mailbox::header_size<Base> == 64);
+  auto segment = mailbox::shared_segment::anonymous(mailbox::size_with_header<Base>);
+  (void)mailbox::initialize_with_header<Base, 7>(segment.bytes(), Worker::idle);
+  mailbox::region_header header{};
+  std::memcpy(&header, segment.bytes().data(), sizeof header);
+  CHECK(header.magic == mailbox::header_magic);
+  CHECK(header.fingerprint == mailbox::fingerprint<Base, 7>);
+  CHECK(header.user_version == 7);
+  CHECK(header.layout_size == Base::size);
+  CHECK(header.header_size == 64);
+  CHECK(header.pointer_bits == sizeof(void*) * 8);
+}

@@ -1,0 +1,109 @@
+// Waiting with a policy and a deadline, in one process: the wait ends with a
+// token when the state comes, and with an error (never a hang) when it does
+// not.
+#include <mailbox/mailbox.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <thread>
+
+#include "support/catch.hpp"
+#include "support/shared_region.hpp"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+enum class Turn : std::uint32_t { ping, pong };
+using Plain = mailbox::layout<mailbox::state<"turn", Turn>, mailbox::field<"value", std::uint64_t>>;
+using Blocking = mailbox::layout<mailbox::state<"turn", Turn>, mailbox::field<"value", std::uint64_t>,
+                                 mailbox::blocking_waiters>;
+
+template <class Layout, class Policy>
+void check_deadline(Policy policy) {
+  test_support::local_region<Layout> region;
+  auto box = mailbox::Mailbox<Layout>::initialize(region.span(), Turn::ping);
+  const auto until = mailbox::wait_clock::now() + 30ms;
+  auto r = box.acquire(Turn::pong, policy, until);
+  const auto returned = mailbox::wait_clock::now();
+  REQUIRE_FALSE(r);
+  CHECK(r.error() == mailbox::wait_error::timed_out);
+  CHECK(returned >= until);  // it did wait for the whole time
+  using microseconds = std::chrono::duration<double, std::micro>;
+  WARN("returned " << microseconds(returned - until).count() << " us after the deadline");
+  // The twin: the state it has now is acquired at once, deadline or not.
+  CHECK(box.acquire(Turn::ping, policy, until).has_value());
+}
+
+}  // namespace
+
+TEST_CASE("a deadline ends the wait with timed_out, for every policy", "[wait][deadline]") {
+  SECTION("spin") { check_deadline<Plain>(mailbox::spin{}); }
+  SECTION("spin then yield") { check_deadline<Plain>(mailbox::spin_then_yield{}); }
+  SECTION("spin then block") { check_deadline<Blocking>(mailbox::spin_then_block{}); }
+  SECTION("spin then block, no spinning") { check_deadline<Blocking>(mailbox::spin_then_block{.spins = 0}); }
+}
+
+TEST_CASE("a deadline already past returns at once", "[wait][deadline]") {
+  test_support::local_region<Blocking> region;
+  auto box = mailbox::Mailbox<Blocking>::initialize(region.span(), Turn::ping);
+  auto r = box.acquire(Turn::pong, mailbox::spin_then_block{.spins = 0}, mailbox::wait_clock::now() - 1s);
+  REQUIRE_FALSE(r);
+  CHECK(r.error() == mailbox::wait_error::timed_out);
+  CHECK_THROWS_AS(std::move(r).value(), mailbox::wait_failed);
+}
+
+TEST_CASE("a liveness check that fails ends the wait with peer_gone", "[wait][liveness]") {
+  test_support::local_region<Blocking> region;
+  auto box = mailbox::Mailbox<Blocking>::initialize(region.span(), Turn::ping);
+  int calls = 0;
+  auto r = box.acquire(Turn::pong, mailbox::spin_then_block{}, mailbox::no_deadline,
+                       [&calls] { return ++calls < 3; });
+  REQUIRE_FALSE(r);
+  CHECK(r.error() == mailbox::wait_error::peer_gone);
+  CHECK(calls == 3);
+  try {
+    (void)std::move(r).value();
+    FAIL("value() of a failed wait returned");
+  } catch (const mailbox::wait_failed& e) {
+    CHECK(e.error() == mailbox::wait_error::peer_gone);
+    CHECK(std::string(e.what()).find("peer gone") != std::string::npos);
+  }
+}
+
+TEST_CASE("a dead peer that published first still hands the state over", "[wait][liveness]") {
+  test_support::local_region<Blocking> region;
+  auto box = mailbox::Mailbox<Blocking>::initialize(region.span(), Turn::ping);
+  // The liveness check publishes, then reports death: the state is there.
+  auto r = box.acquire(Turn::pong, mailbox::spin_then_yield{.spins = 0}, mailbox::no_deadline, [box] {
+    std::move(*box.try_acquire(Turn::ping)).publish(Turn::pong);
+    return false;
+  });
+  CHECK(r.has_value());
+}
+
+TEST_CASE("a thread sleeping in the futex is woken by publish", "[wait][futex]") {
+  test_support::local_region<Blocking> region;
+  auto box = mailbox::Mailbox<Blocking>::initialize(region.span(), Turn::ping);
+  mailbox::wait_stats stats;
+  std::thread waiter([box, &stats] {
+    auto r = box.acquire(Turn::pong, mailbox::spin_then_block{.spins = 0, .stats = &stats});
+    std::move(r).value().set<"value">(std::uint64_t{1});
+  });
+  std::this_thread::sleep_for(50ms);  // long enough that the waiter is asleep, not required
+  auto t = box.acquire(Turn::ping);
+  t.set<"value">(std::uint64_t{41});
+  std::move(t).publish(Turn::pong);
+  waiter.join();
+  CHECK(stats.sleeps >= 1);
+  CHECK(box.state() == Turn::pong);  // the mark is never visible as a state
+}
+
+TEST_CASE("the default acquire and publish ignore the wait machinery", "[wait]") {
+  test_support::local_region<Blocking> region;
+  auto box = mailbox::Mailbox<Blocking>::initialize(region.span(), Turn::ping);
+  auto t = box.acquire(Turn::ping);  // the pure spin still works on a blocking layout
+  std::move(t).publish(Turn::pong);
+  CHECK(box.try_acquire(Turn::pong).has_value());
+  CHECK_FALSE(box.try_acquire(Turn::ping).has_value());
+}
