@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
+#include <new>
 #include <span>
 #include <string_view>
 
@@ -14,6 +16,11 @@
 namespace {
 
 volatile std::uint64_t sink;
+
+constexpr std::size_t region_alignment = 64;
+struct aligned_delete {
+  void operator()(std::byte* p) const noexcept { ::operator delete[](p, std::align_val_t{region_alignment}); }
+};
 
 void read_task(const mailbox::Mailbox<fuzz::Task>::token& t) {
   std::uint64_t h = static_cast<std::uint64_t>(t.get<"error">()) ^ t.get<"operand">();
@@ -53,10 +60,13 @@ void receive(std::span<std::byte> region, mailbox::Mailbox<fuzz::Task> box) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  alignas(64) static std::byte region[fuzz::region_size];
-  std::memset(region, 0, sizeof region);
-  std::memcpy(region, data, size < sizeof region ? size : sizeof region);
-  const std::span<std::byte> bytes(region);
+  // A fresh heap block of exactly the region's size: ASan catches a read one
+  // byte past it (clang 14 does not guard over-aligned function-local statics).
+  const std::unique_ptr<std::byte[], aligned_delete> region(
+      static_cast<std::byte*>(::operator new[](fuzz::region_size, std::align_val_t{region_alignment})));
+  std::memset(region.get(), 0, fuzz::region_size);
+  std::memcpy(region.get(), data, size < fuzz::region_size ? size : fuzz::region_size);
+  const std::span<std::byte> bytes(region.get(), fuzz::region_size);
 
   try {
     receive(bytes, mailbox::attach_with_header<fuzz::Task>(bytes));
