@@ -518,6 +518,7 @@ class layout {
   // Evaluates the checks as soon as the layout is used, not only when a
   // Mailbox is made from it.
   static_assert(checked || !checked);
+  static_assert(valid_states_checked || !valid_states_checked);
 };
 
 template <class T>

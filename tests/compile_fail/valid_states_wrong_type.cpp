@@ -1,0 +1,16 @@
+// Compile-fail case: built with MAILBOX_COMPILE_FAIL it must fail with the
+// message below; built without, the corrected twin must compile.
+// expect: every value in mailbox::valid_states<...> must have the layout's state type exactly
+#include <mailbox/mailbox.hpp>
+
+#include <cstdint>
+
+enum class Worker : std::int32_t { idle, busy };
+
+#if defined(MAILBOX_COMPILE_FAIL)
+using L = mailbox::layout<mailbox::state<"state", Worker>, mailbox::valid_states<0, 1>>;
+#else
+using L = mailbox::layout<mailbox::state<"state", Worker>, mailbox::valid_states<Worker::idle, Worker::busy>>;
+#endif
+
+int main() { return static_cast<int>(L::size) == 0; }
