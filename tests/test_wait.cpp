@@ -107,3 +107,26 @@ TEST_CASE("the default acquire and publish ignore the wait machinery", "[wait]")
   CHECK(box.try_acquire(Turn::pong).has_value());
   CHECK_FALSE(box.try_acquire(Turn::ping).has_value());
 }
+
+TEST_CASE("acquire_any takes whichever listed state comes and says which", "[wait]") {
+  test_support::local_region<Blocking> region;
+  auto box = mailbox::Mailbox<Blocking>::initialize(region.span(), Turn::ping);
+  auto r =
+      box.acquire_any({Turn::pong, Turn::ping}, mailbox::spin_then_block{}, mailbox::wait_clock::now() + 1s);
+  REQUIRE(r);
+  CHECK(r.state() == Turn::ping);
+  std::move(*r).publish(Turn::pong);
+
+  std::thread waiter([box] {
+    auto got = box.acquire_any({Turn::ping}, mailbox::spin_then_block{.spins = 0});
+    std::move(got).value().set<"value">(std::uint64_t{5});
+  });
+  std::move(*box.try_acquire(Turn::pong)).publish(Turn::ping);
+  waiter.join();
+
+  // The twin: a state not in the list is not taken.
+  auto none = box.acquire_any({Turn::pong}, mailbox::spin{}, mailbox::wait_clock::now() + 5ms);
+  REQUIRE_FALSE(none);
+  CHECK(none.error() == mailbox::wait_error::timed_out);
+  CHECK(none.state() == Turn::ping);  // the last state seen
+}

@@ -274,8 +274,9 @@ class layout {
   static_assert(((detail::is_member_decl<Decls>::value || detail::is_total_size_decl<Decls>::value ||
                   detail::is_valid_states_decl<Decls>::value || detail::is_blocking_decl<Decls>::value) &&
                  ...),
-                "mailbox::layout: accepts only mailbox::field<...>, mailbox::state<...>, "
-                "mailbox::total_size<...>, mailbox::valid_states<...> and mailbox::blocking_waiters");
+                "mailbox::layout: accepts only mailbox::field<...>, mailbox::state<...> and "
+                "mailbox::total_size<...>, and the options mailbox::valid_states<...> and "
+                "mailbox::blocking_waiters");
 
   using members = detail::member_tuple<Decls...>;
   static constexpr std::size_t total_size_count =

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <initializer_list>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -297,14 +298,44 @@ class Mailbox {
     return token(base_);
   }
 
+  // The result of a wait: a token and the state it was acquired in, or why
+  // there is none.
+  using wait_result = acquire_result<token, state_type>;
+
   // Waits for `expected` with a policy (spin, spin_then_yield,
   // spin_then_block), until a deadline, while `alive()` says the peer lives
   // (checked every liveness_interval). Gives a token, or why there is none:
   // wait_error::timed_out (never later than the deadline plus one poll),
   // peer_gone, or invalid_state (a value outside the layout's valid_states).
   template <wait_policy Policy, liveness_check Liveness = always_alive>
-  [[nodiscard]] acquire_result<token> acquire(state_type expected, Policy policy,
-                                              deadline until = no_deadline, Liveness alive = {}) const {
+  [[nodiscard]] wait_result acquire(state_type expected, Policy policy, deadline until = no_deadline,
+                                    Liveness alive = {}) const {
+    return wait_until([expected](state_type s) { return s == expected; }, policy, until, alive);
+  }
+
+  // The same for whichever of several states comes first ("done or failed");
+  // the result's state() says which.
+  template <wait_policy Policy, liveness_check Liveness = always_alive>
+  [[nodiscard]] wait_result acquire_any(std::initializer_list<state_type> wanted, Policy policy,
+                                        deadline until = no_deadline, Liveness alive = {}) const {
+    return wait_until(
+        [wanted](state_type s) {
+          for (const state_type& w : wanted) {
+            if (w == s) return true;
+          }
+          return false;
+        },
+        policy, until, alive);
+  }
+
+  // The bytes of the layout, for copying or inspecting the region as a whole.
+  [[nodiscard]] std::span<std::byte, Layout::size> bytes() const noexcept {
+    return std::span<std::byte, Layout::size>(base_, Layout::size);
+  }
+
+ private:
+  template <class Accept, class Policy, class Liveness>
+  [[nodiscard]] wait_result wait_until(Accept accept, Policy policy, deadline until, Liveness& alive) const {
     static_assert(!std::is_same_v<Policy, spin_then_block> || Layout::has_blocking_waiters,
                   "mailbox: spin_then_block needs a layout that declares mailbox::blocking_waiters, "
                   "or publish() would not wake the sleeper");
@@ -321,20 +352,15 @@ class Mailbox {
       mode = 2;
       stats = policy.stats;
     }
+    state_type seen{};
     const auto failed = detail::wait_for_state<state_type>(
-        expected, spins, mode, until, alive, [this] { return state(); },
+        accept, seen, spins, mode, until, alive, [this] { return state(); },
         [](state_type v) { return Layout::is_valid_state(v); },
-        [this, expected, stats](std::chrono::nanoseconds timeout) { block_on(expected, timeout, stats); });
-    if (failed) return acquire_result<token>(*failed);
-    return acquire_result<token>(token(base_));
+        [this, &accept, stats](std::chrono::nanoseconds timeout) { block_on(accept, timeout, stats); });
+    if (failed) return wait_result(*failed, seen);
+    return wait_result(token(base_), seen);
   }
 
-  // The bytes of the layout, for copying or inspecting the region as a whole.
-  [[nodiscard]] std::span<std::byte, Layout::size> bytes() const noexcept {
-    return std::span<std::byte, Layout::size>(base_, Layout::size);
-  }
-
- private:
   [[nodiscard]] std::uint32_t raw_word() const noexcept requires(sizeof(state_type) == 4) {
     return arch::load_acquire(*reinterpret_cast<const std::uint32_t*>(base_ + Layout::state_offset));
   }
@@ -351,11 +377,12 @@ class Mailbox {
   // runs before or after the exchange, it either returns at once or is
   // woken. Relaxed is enough for the CAS: the token's acquire comes from the
   // acquire-load that sees `expected` when the caller looks again.
-  void block_on(state_type expected, std::chrono::nanoseconds timeout, wait_stats* stats) const noexcept {
+  template <class Accept>
+  void block_on(const Accept& accept, std::chrono::nanoseconds timeout, wait_stats* stats) const noexcept {
     if constexpr (Layout::has_blocking_waiters && detail::has_futex) {
       auto* word = reinterpret_cast<std::uint32_t*>(base_ + Layout::state_offset);
       std::uint32_t seen = raw_word();
-      if ((seen & ~detail::waiter_mark) == std::bit_cast<std::uint32_t>(expected)) return;
+      if (accept(std::bit_cast<state_type>(seen & ~detail::waiter_mark))) return;
       if (!(seen & detail::waiter_mark)) {
         const std::uint32_t marked = seen | detail::waiter_mark;
         if (!std::atomic_ref<std::uint32_t>(*word).compare_exchange_strong(seen, marked,
@@ -370,7 +397,7 @@ class Mailbox {
         stats->timeouts += timed_out ? 1 : 0;
       }
     } else {
-      (void)expected;
+      (void)accept;
       (void)timeout;
       (void)stats;
     }

@@ -73,18 +73,22 @@ class wait_failed : public std::runtime_error {
   wait_error error_;
 };
 
-// A token, or the reason there is none.
-template <class Token>
+// A token and the state it was acquired in, or the reason there is none.
+template <class Token, class State>
 class [[nodiscard]] acquire_result {
  public:
-  explicit acquire_result(Token&& t) noexcept : token_(std::move(t)), error_() {}
-  explicit acquire_result(wait_error e) noexcept : token_(), error_(e) {}
+  acquire_result(Token&& t, State s) noexcept : token_(std::move(t)), error_(), state_(s) {}
+  acquire_result(wait_error e, State last_seen) noexcept : token_(), error_(e), state_(last_seen) {}
 
   [[nodiscard]] bool has_value() const noexcept { return token_.has_value(); }
   explicit operator bool() const noexcept { return has_value(); }
 
   // Meaningful only without a value.
   [[nodiscard]] wait_error error() const noexcept { return error_; }
+
+  // With a value: the state the token was acquired in (which of several, for
+  // acquire_any). Without: the last state seen, for the error message.
+  [[nodiscard]] State state() const noexcept { return state_; }
 
   Token* operator->() noexcept { return &*token_; }
   Token& operator*() & noexcept { return *token_; }
@@ -98,6 +102,7 @@ class [[nodiscard]] acquire_result {
  private:
   std::optional<Token> token_;
   wait_error error_;
+  State state_;
 };
 
 // Counters a waiter can ask a blocking policy to keep (tests, benchmarks).
@@ -218,20 +223,24 @@ inline void yield_cpu() noexcept {
 // a steady_clock read through the vDSO about as much as twenty of them.
 inline constexpr std::uint32_t spins_between_clock_reads = 256;
 
-// The waiting loop behind Mailbox::acquire(expected, policy, ...).
+// The waiting loop behind Mailbox::acquire(expected, policy, ...) and
+// acquire_any().
+//   accept(v):     whether v is a state the caller waits for
+//   seen:          the last state loaded
 //   load():        acquire-load of the state (mark stripped)
 //   is_valid(v):   whether v is a declared state
 //   sleep(until):  one blocking step (spin_then_block only)
-// Returns nothing when the state is `expected` (the caller's last load saw
-// it, with acquire), or the reason to give up.
-template <class State, class Load, class IsValid, class Sleep, class Liveness>
-std::optional<wait_error> wait_for_state(State expected, std::uint32_t spins, int mode, deadline until,
-                                         Liveness& alive, Load load, IsValid is_valid, Sleep sleep) {
+// Returns nothing when an accepted state was seen (the last load saw it, with
+// acquire), or the reason to give up.
+template <class State, class Accept, class Load, class IsValid, class Sleep, class Liveness>
+std::optional<wait_error> wait_for_state(Accept accept, State& seen, std::uint32_t spins, int mode,
+                                         deadline until, Liveness& alive, Load load, IsValid is_valid,
+                                         Sleep sleep) {
   // mode: 0 spin, 1 spin then yield, 2 spin then block
   for (std::uint32_t i = 0; i < spins; ++i) {
-    const State v = load();
-    if (v == expected) return std::nullopt;
-    if (!is_valid(v)) return wait_error::invalid_state;
+    seen = load();
+    if (accept(seen)) return std::nullopt;
+    if (!is_valid(seen)) return wait_error::invalid_state;
     arch::cpu_relax();
   }
   // Without a liveness check a sleeper wakes only for a publish or the
@@ -239,23 +248,26 @@ std::optional<wait_error> wait_for_state(State expected, std::uint32_t spins, in
   constexpr bool polls_liveness = !std::is_same_v<Liveness, always_alive>;
   auto next_liveness_check = polls_liveness ? wait_clock::now() + liveness_interval : deadline::max();
   for (;;) {
-    const State v = load();
-    if (v == expected) return std::nullopt;
-    if (!is_valid(v)) return wait_error::invalid_state;
+    seen = load();
+    if (accept(seen)) return std::nullopt;
+    if (!is_valid(seen)) return wait_error::invalid_state;
     const auto now = wait_clock::now();
     if (now >= until) return wait_error::timed_out;
     if (now >= next_liveness_check) {
       // A peer that published and then died still handed us the state.
-      if (!alive()) return load() == expected ? std::nullopt : std::optional(wait_error::peer_gone);
+      if (!alive()) {
+        seen = load();
+        return accept(seen) ? std::nullopt : std::optional(wait_error::peer_gone);
+      }
       next_liveness_check = now + liveness_interval;
     }
     switch (mode) {
       case 0:
         for (std::uint32_t i = 0; i < spins_between_clock_reads; ++i) {
           arch::cpu_relax();
-          const State again = load();
-          if (again == expected) return std::nullopt;
-          if (!is_valid(again)) return wait_error::invalid_state;
+          seen = load();
+          if (accept(seen)) return std::nullopt;
+          if (!is_valid(seen)) return wait_error::invalid_state;
         }
         break;
       case 1:
