@@ -341,7 +341,9 @@ class Mailbox {
                   "or publish() would not wake the sleeper");
     static_assert(!std::is_same_v<Policy, spin_then_block> || detail::has_futex,
                   "mailbox: spin_then_block needs Linux futexes");
-    std::uint32_t spins = 0;
+    // Pure spinning looks at the clock only between bursts of loads, the
+    // first burst included: a state that comes soon costs no clock read.
+    std::uint32_t spins = detail::spins_between_clock_reads;
     int mode = 0;
     wait_stats* stats = nullptr;
     if constexpr (std::is_same_v<Policy, spin_then_yield>) {
