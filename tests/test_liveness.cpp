@@ -49,7 +49,8 @@ TEST_CASE("a worker SIGKILLed in the middle of a task is detected by the waiting
   const pid_t worker = ::fork();
   REQUIRE(worker >= 0);
   if (worker == 0) {
-    auto task = std::move(box.acquire(Worker::task_ready, mailbox::spin_then_block{})).value();
+    [[maybe_unused]] const auto task =
+        std::move(box.acquire(Worker::task_ready, mailbox::spin_then_block{})).value();
     // Holds the task's token and tells the test so, then "works" forever.
     const char started = 's';
     if (::write(started_pipe[1], &started, 1) != 1) ::_exit(1);
