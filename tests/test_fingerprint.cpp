@@ -201,3 +201,21 @@ TEST_CASE("a header is fixed-width and starts with the magic", "[fingerprint][he
   CHECK(header.header_size == 64);
   CHECK(header.pointer_bits == sizeof(void*) * 8);
 }
+
+TEST_CASE("c_definitions exports the layout's computed figures for other languages",
+          "[fingerprint][export]") {
+  const std::string text = mailbox::c_definitions<Padded, 4>("TASK");
+  INFO(text);
+  const auto has = [&](const std::string& line) { return text.find(line + "\n") != std::string::npos; };
+  CHECK(has("#define TASK_SIZE " + std::to_string(Padded::size)));
+  CHECK(has("#define TASK_HEADER_SIZE " + std::to_string(mailbox::header_size<Padded>)));
+  CHECK(has("#define TASK_FINGERPRINT " + mailbox::detail::hex(mailbox::fingerprint<Padded, 4>) + "ULL"));
+  CHECK(has("#define TASK_VERSION 4"));
+  CHECK(has("#define TASK_STATE_OFFSET " + std::to_string(Padded::offset_of<"state">)));
+  CHECK(has("#define TASK_OPERAND_OFFSET " + std::to_string(Padded::offset_of<"operand">)));
+  CHECK(has("#define TASK_ERROR_MSG_OFFSET " + std::to_string(Padded::offset_of<"error_msg">)));
+  CHECK(has("#define TASK_ERROR_MSG_SIZE 32"));
+  CHECK(has("#define TASK_ARGS_SIZE " + std::to_string(sizeof(std::uint64_t[4]))));
+  // The twin: another layout exports other figures.
+  CHECK(mailbox::c_definitions<Longer>("TASK") != mailbox::c_definitions<Base>("TASK"));
+}

@@ -194,7 +194,7 @@ class Mailbox {
       static_assert(capacity > 0);
       char* chars = reinterpret_cast<char*>(field_address<Name>());
       const std::size_t stored = text.size() < capacity ? text.size() : capacity - 1;
-      std::memcpy(chars, text.data(), stored);
+      std::memmove(chars, text.data(), stored);  // text may be a view of this very field
       std::memset(chars + stored, 0, capacity - stored);
       return stored;
     }
