@@ -1,0 +1,196 @@
+// The ping-pong driver shared by the thread and process benchmarks: one
+// benchmark iteration is one round trip, timed end to end; every message
+// writes and reads every payload byte, so data movement is part of the cost.
+#pragma once
+
+#include <benchmark/benchmark.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <span>
+#include <string>
+#include <thread>
+
+#include "channels.hpp"
+#include "environment.hpp"
+#include "latency.hpp"
+
+namespace bench {
+
+// Every word of ping n carries n, every word of its pong ~n: a payload read
+// that overtook the state word, or a torn copy, shows up as a wrong word.
+constexpr std::uint64_t reply_to(std::uint64_t n) noexcept { return ~n; }
+
+template <std::size_t Words>
+[[gnu::always_inline]] inline void fill(std::span<std::uint64_t, Words> payload,
+                                        std::uint64_t value) noexcept {
+  for (std::uint64_t& word : payload) word = value;
+}
+
+// Reads every word; true if one differs from `expected`.
+template <std::size_t Words>
+[[gnu::always_inline]] inline bool differs(std::span<std::uint64_t, Words> payload,
+                                           std::uint64_t expected) noexcept {
+  std::uint64_t difference = 0;
+  for (const std::uint64_t word : payload) difference |= word ^ expected;
+  return difference != 0;
+}
+
+// The ponger's side: `count` round trips, then done. Returns the number of
+// wrong payloads it received.
+template <class Channel>
+std::uint64_t run_ponger(std::span<std::byte> region, std::uint64_t count) {
+  Channel channel(region);
+  std::uint64_t wrong = 0;
+  for (std::uint64_t n = 0; n < count; ++n) {
+    channel.handoff(turn::ponger, turn::pinger, [&](auto payload) {
+      wrong += differs(payload, n);
+      fill(payload, reply_to(n));
+    });
+  }
+  return wrong;
+}
+
+// Round trips made before the timed loop, so that the ponger is running, on
+// its CPU, with the line in its cache, when timing starts.
+inline constexpr std::uint64_t warmup_round_trips = 100;
+
+// The pinger's side, in the benchmark's timed loop: each iteration waits for
+// pong n, reads it, sends ping n + 1, and takes a timestamp. The ponger
+// knows the count in advance (warm-up plus state.max_iterations), so no extra
+// "stop" message perturbs the measured protocol.
+template <class Channel>
+std::uint64_t run_pinger(benchmark::State& state, std::span<std::byte> region, latency_histogram& histogram) {
+  Channel channel(region);
+  const std::uint64_t last = warmup_round_trips + static_cast<std::uint64_t>(state.max_iterations) - 1;
+  std::uint64_t wrong = 0;
+  std::uint64_t n = 0;
+  const auto round_trip = [&] {
+    // After the last pong the turn stays here: the ponger has stopped.
+    channel.handoff(turn::pinger, n == last ? turn::pinger : turn::ponger, [&](auto payload) {
+      wrong += differs(payload, reply_to(n));
+      if (n != last) fill(payload, n + 1);
+    });
+    ++n;
+  };
+  channel.handoff(turn::pinger, turn::ponger, [&](auto payload) { fill(payload, n); });
+  while (n < warmup_round_trips) round_trip();
+  round_trip_clock clock;
+  clock.start();
+  for (auto _ : state) {
+    round_trip();
+    clock.lap(histogram);
+  }
+  return wrong;
+}
+
+// Memory for a channel between two threads: a cache-line-aligned block that
+// this thread first-touches (initialize zeroes it).
+class local_region {
+ public:
+  explicit local_region(std::size_t size)
+      : size_((size + cache_line - 1) / cache_line * cache_line),
+        data_(static_cast<std::byte*>(::operator new (size_, std::align_val_t{cache_line}))) {}
+  local_region(const local_region&) = delete;
+  local_region& operator=(const local_region&) = delete;
+  ~local_region() { ::operator delete (data_, std::align_val_t{cache_line}); }
+  [[nodiscard]] std::span<std::byte> span() const noexcept { return {data_, size_}; }
+
+ private:
+  std::size_t size_;
+  std::byte* data_;
+};
+
+// Memory for a channel between two processes: an anonymous MAP_SHARED mapping
+// created, pre-faulted (MAP_POPULATE) and first-touched by the parent before
+// it forks, so neither side takes a page fault while timed.
+class shared_region {
+ public:
+  explicit shared_region(std::size_t size)
+      : size_((size + page_size() - 1) / page_size() * page_size()),
+        data_(::mmap(nullptr, size_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_POPULATE, -1,
+                     0)) {
+    if (data_ == MAP_FAILED) throw std::runtime_error(std::string("mmap: ") + std::strerror(errno));
+    std::memset(data_, 0, size_);
+  }
+  shared_region(const shared_region&) = delete;
+  shared_region& operator=(const shared_region&) = delete;
+  ~shared_region() { ::munmap(data_, size_); }
+  [[nodiscard]] std::span<std::byte> span() const noexcept { return {static_cast<std::byte*>(data_), size_}; }
+
+ private:
+  static std::size_t page_size() { return static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)); }
+  std::size_t size_;
+  void* data_;
+};
+
+inline void set_common_counters(benchmark::State& state, std::size_t payload_bytes) {
+  state.counters["payload_bytes"] = static_cast<double>(payload_bytes);
+  state.counters["pinned"] = cpus().pinger >= 0 ? 1 : 0;
+}
+
+// Two threads of this process, pinned to different CPUs where allowed.
+template <class Channel, std::size_t Bytes>
+void thread_pingpong(benchmark::State& state) {
+  local_region region(Channel::size);
+  Channel::initialize(region.span());
+  latency_histogram histogram;
+  const auto count = warmup_round_trips + static_cast<std::uint64_t>(state.max_iterations);
+  std::uint64_t ponger_wrong = 0;
+  std::thread ponger([&] {
+    pin_current_thread(cpus().ponger);
+    ponger_wrong = run_ponger<Channel>(region.span(), count);
+  });
+  const std::uint64_t pinger_wrong = run_pinger<Channel>(state, region.span(), histogram);
+  ponger.join();
+  Channel::destroy(region.span());
+  histogram.report(state, tick_clock::nanoseconds_per_tick());
+  set_common_counters(state, Bytes);
+  if (pinger_wrong + ponger_wrong != 0) {
+    fail(state, "wrong payloads: " + std::to_string(pinger_wrong) + " at the pinger, " +
+                    std::to_string(ponger_wrong) + " at the ponger");
+  }
+}
+
+// Two processes: the parent (pinger) maps, first-touches and initializes the
+// region, then forks the ponger, which pins itself to the other CPU.
+template <class Channel, std::size_t Bytes>
+void process_pingpong(benchmark::State& state) {
+  shared_region region(Channel::size);
+  Channel::initialize(region.span());
+  latency_histogram histogram;
+  const auto count = warmup_round_trips + static_cast<std::uint64_t>(state.max_iterations);
+  const pid_t child = ::fork();
+  if (child < 0) {
+    fail(state, std::string("fork: ") + std::strerror(errno));
+    for (auto _ : state) {
+    }
+    return;
+  }
+  if (child == 0) {
+    pin_current_thread(cpus().ponger);
+    const std::uint64_t wrong = run_ponger<Channel>(region.span(), count);
+    ::_exit(wrong == 0 ? 0 : 1);
+  }
+  const std::uint64_t pinger_wrong = run_pinger<Channel>(state, region.span(), histogram);
+  int status = 0;
+  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  Channel::destroy(region.span());
+  histogram.report(state, tick_clock::nanoseconds_per_tick());
+  set_common_counters(state, Bytes);
+  const bool child_ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  if (pinger_wrong != 0 || !child_ok) {
+    fail(state, "wrong payloads: " + std::to_string(pinger_wrong) + " at the pinger; ponger process " +
+                    (child_ok ? "saw none" : "saw some or died"));
+  }
+}
+
+}  // namespace bench
