@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <string>
@@ -108,6 +109,25 @@ inline std::string cpu_model() {
   return "unknown";
 }
 
+// The architecture this executable was built for. Under qemu-user the CPU
+// model above is the host's, so this is how to tell an emulated run.
+inline std::string target_architecture() {
+#if defined(__x86_64__)
+  return "x86-64";
+#elif defined(__aarch64__)
+  return "aarch64";
+#else
+  return "other (generic backend)";
+#endif
+}
+
+// Set in the environment, the ponger answers with a wrong payload: the
+// negative control that shows the smoke tests fail when a payload is wrong.
+inline bool corrupt_replies() {
+  static const bool corrupt = std::getenv("MAILBOX_BENCH_CORRUPT_REPLIES") != nullptr;
+  return corrupt;
+}
+
 inline std::string compiler() {
 #if defined(__clang__)
   return "clang++ " __clang_version__;
@@ -126,6 +146,7 @@ inline int run_main(int argc, char** argv) {
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
   benchmark::AddCustomContext("mailbox_backend", std::string(mailbox::backend_name));
   benchmark::AddCustomContext("cpu_model", cpu_model());
+  benchmark::AddCustomContext("target_architecture", target_architecture());
   benchmark::AddCustomContext("compiler", compiler());
   benchmark::AddCustomContext("pinning", cpus().description);
   benchmark::AddCustomContext("latency_clock", tick_clock::description() + ", one reading per round trip");

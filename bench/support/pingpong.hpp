@@ -48,11 +48,12 @@ template <std::size_t Words>
 template <class Channel>
 std::uint64_t run_ponger(std::span<std::byte> region, std::uint64_t count) {
   Channel channel(region);
+  const std::uint64_t flip = corrupt_replies() ? 1 : 0;
   std::uint64_t wrong = 0;
   for (std::uint64_t n = 0; n < count; ++n) {
     channel.handoff(turn::ponger, turn::pinger, [&](auto payload) {
       wrong += differs(payload, n);
-      fill(payload, reply_to(n));
+      fill(payload, reply_to(n) ^ flip);
     });
   }
   return wrong;
