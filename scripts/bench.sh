@@ -5,7 +5,9 @@
 # JSON, a Markdown table and a plot of round-trip latency.
 #
 #   scripts/bench.sh                   results in build/bench/results
-#   scripts/bench.sh --out docs/bench  results where the README shows them
+#   scripts/bench.sh --readme          results in docs/bench, where the README
+#                                      shows the plot, and the README's table
+#                                      replaced by this run's
 #   scripts/bench.sh --quick           a short run, to check the pipeline
 #
 # Environment: MAILBOX_BENCH_REPETITIONS (default 5) and
@@ -16,6 +18,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 out=build/bench/results
+readme=()
 repetitions=${MAILBOX_BENCH_REPETITIONS:-5}
 min_time=${MAILBOX_BENCH_MIN_TIME:-0.2}
 while [ $# -gt 0 ]; do
@@ -24,13 +27,18 @@ while [ $# -gt 0 ]; do
       out=${2:?--out needs a directory}
       shift 2
       ;;
+    --readme)
+      out=docs/bench
+      readme=(--readme README.md)
+      shift
+      ;;
     --quick)
       repetitions=1
       min_time=0.01
       shift
       ;;
     *)
-      echo "usage: scripts/bench.sh [--out DIR] [--quick]" >&2
+      echo "usage: scripts/bench.sh [--out DIR | --readme] [--quick]" >&2
       exit 2
       ;;
   esac
@@ -66,7 +74,8 @@ done
 stage "summary"
 python3 bench/report.py "$out"/*.json \
   --markdown "$out/table.md" \
-  --plot-data "$out/latency.dat" --plot-script "$out/latency.gp" --plot-output "$out/latency.png" |
+  --plot-data "$out/latency.dat" --plot-script "$out/latency.gp" --plot-output "$out/latency.png" \
+  "${readme[@]}" |
   tee "$out/table.txt"
 (cd "$out" && gnuplot latency.gp)
 

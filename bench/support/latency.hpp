@@ -46,12 +46,30 @@ class latency_histogram {
     return value_of(counts_.size() - 1);
   }
 
+  // The mean of the fastest `fraction` of the samples, in ticks. Robust to the
+  // few round trips a preemption stretches a thousandfold, and finer than
+  // the clock's step: where the clock ticks in 10 ns steps (AMD Zen's TSC),
+  // a round trip of 73 ns reads 70 or 80, and the mean recovers the 73.
+  [[nodiscard]] double trimmed_mean(double fraction) const noexcept {
+    const auto keep = static_cast<std::uint64_t>(fraction * static_cast<double>(total_));
+    if (keep == 0) return 0.0;
+    std::uint64_t taken = 0;
+    double sum = 0.0;
+    for (std::size_t b = 0; b < counts_.size() && taken < keep; ++b) {
+      const std::uint64_t n = std::min(counts_[b], keep - taken);
+      sum += value_of(b) * static_cast<double>(n);
+      taken += n;
+    }
+    return sum / static_cast<double>(taken);
+  }
+
   [[nodiscard]] std::uint64_t samples() const noexcept { return total_; }
 
-  // median_ns and p99_ns as counters of the benchmark.
+  // median_ns, p99_ns and trimmed_mean_ns (the fastest 99 %) as counters.
   void report(benchmark::State& state, double ns_per_tick) const {
     state.counters["median_ns"] = percentile(0.50) * ns_per_tick;
     state.counters["p99_ns"] = percentile(0.99) * ns_per_tick;
+    state.counters["trimmed_mean_ns"] = trimmed_mean(0.99) * ns_per_tick;
   }
 
  private:
