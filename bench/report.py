@@ -35,7 +35,7 @@ CONTEXT_KEYS = ("target_architecture", "cpu_model", "num_cpus", "mhz_per_cpu", "
 def load(paths):
     """The median-over-repetitions rows of every file (or the plain rows when
     a file has no aggregates), and the first file's context."""
-    rows, context = {}, {}
+    rows, context, spreads = {}, {}, {}
     for path in paths:
         try:
             with open(path) as f:
@@ -51,11 +51,18 @@ def load(paths):
             if b.get("error_occurred"):
                 rows[strip(b["run_name"])] = {"error": b.get("error_message", "error")}
                 continue
+            if has_aggregates and b.get("aggregate_name") == "cv":
+                spreads[strip(b["run_name"])] = b
+                continue
             if has_aggregates and b.get("aggregate_name") != "median":
                 continue
             if not has_aggregates and b.get("run_type") == "aggregate":
                 continue
             rows[strip(b.get("run_name", b["name"]))] = b
+    # How much the figure moved between repetitions (coefficient of variation).
+    for name, cv in spreads.items():
+        if name in rows and "error" not in rows[name]:
+            rows[name]["spread"] = cv.get("trimmed_mean_ns", cv.get("real_time"))
     return rows, context
 
 
@@ -68,6 +75,10 @@ def strip(name):
 
 def ns(value):
     return "-" if value is None else f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
+
+
+def spread(row):
+    return "-" if row.get("spread") is None else f"{100 * row['spread']:.0f}%"
 
 
 def ratio(value, reference):
@@ -110,7 +121,8 @@ def render(headers, lines, markdown):
 
 
 def pingpong_table(rows, markdown):
-    headers = ["variant", "payload", "median ns", "p99 ns", "mean of fastest 99% ns", "x floor", "mean of all ns"]
+    headers = ["variant", "payload", "median ns", "p99 ns", "mean of fastest 99% ns", "spread", "x floor",
+               "mean of all ns"]
     sections = []
     table = pingpong_rows(rows)
     for group in PINGPONG_GROUPS:
@@ -121,11 +133,11 @@ def pingpong_table(rows, markdown):
             for variant in variant_order(variants):
                 row = variants[variant]
                 if "error" in row:
-                    lines.append([variant, f"{payload} B", "error: " + row["error"], "", "", "", ""])
+                    lines.append([variant, f"{payload} B", "error: " + row["error"], "", "", "", "", ""])
                     continue
                 trimmed = row.get("trimmed_mean_ns")
                 lines.append([variant, f"{payload} B", ns(row.get("median_ns")), ns(row.get("p99_ns")), ns(trimmed),
-                              ratio(trimmed, floor.get("trimmed_mean_ns")), ns(to_ns(row, "real_time"))])
+                              spread(row), ratio(trimmed, floor.get("trimmed_mean_ns")), ns(to_ns(row, "real_time"))])
         if lines:
             title = {"threads": "Round trip between two threads",
                      "processes": "Round trip between two processes (fork, MAP_SHARED)"}[group]
@@ -134,7 +146,7 @@ def pingpong_table(rows, markdown):
 
 
 def uncontended_table(rows, markdown):
-    headers = ["access", "variant", "ns/op", "x hand-written"]
+    headers = ["access", "variant", "ns/op", "spread", "x hand-written"]
     lines = []
     for name in sorted(n for n in rows if n.startswith("uncontended/")):
         parts = name.split("/")
@@ -142,7 +154,7 @@ def uncontended_table(rows, markdown):
             continue
         access, variant = parts[1], parts[2]
         reference = rows.get(f"uncontended/{access}/{UNCONTENDED_REFERENCE.get(access, '')}", {})
-        lines.append([access, variant, f"{to_ns(rows[name], 'real_time'):.2f}",
+        lines.append([access, variant, f"{to_ns(rows[name], 'real_time'):.2f}", spread(rows[name]),
                       ratio(to_ns(rows[name], "real_time"), to_ns(reference, "real_time"))])
     order = {"load": 0, "store": 1, "turn": 2}
     lines.sort(key=lambda line: (order.get(line[0], 9), not line[1].startswith("mailbox"),
@@ -195,6 +207,17 @@ def header(context, markdown):
     return "\n".join(("- " + l) if markdown else l for l in lines)
 
 
+# The library and its floor stand out; the rest in distinct, readable colours.
+STYLES = {
+    "mailbox": "lw 3 pt 7 ps 1.2 lc rgb '#1f4e9c'",
+    "floor": "lw 2 dt 2 pt 6 ps 1.5 lc rgb '#000000'",
+    "mailbox_state_own_line": "lw 2 pt 9 lc rgb '#5fa8e8'",
+    "seq_cst": "lw 2 pt 5 lc rgb '#e07b00'",
+    "futex": "lw 2 pt 13 lc rgb '#7b3294'",
+    "mutex_condvar": "lw 2 pt 11 lc rgb '#c0392b'",
+}
+
+
 def write_plot(rows, data_path, script_path, output_path):
     table = pingpong_rows(rows)
     blocks, plots = [], {group: [] for group in PINGPONG_GROUPS}
@@ -209,7 +232,7 @@ def write_plot(rows, data_path, script_path, output_path):
             blocks.append(f"# {group} {variant}: payload_bytes median_ns p99_ns\n" +
                           "\n".join(f"{p} {r['median_ns']:.2f} {r['p99_ns']:.2f}" for p, r in points))
             plots[group].append(f"'{os.path.basename(data_path)}' index {index} using 1:2:2:3 "
-                                f"with yerrorlines title '{variant}'")
+                                f"with yerrorlines {STYLES.get(variant, '')} title '{variant}'")
     with open(data_path, "w") as f:
         f.write("\n\n\n".join(blocks) + "\n")
     terminal = "svg size 1200,600 dynamic font 'sans,12'" if output_path.endswith(".svg") else \
@@ -233,8 +256,8 @@ set format y "%g"
 set ytics (10, 30, 100, 300, 1000, 3000, 10000, 30000, 100000, 300000, 1000000)
 set xlabel 'payload (written and read in full each way)'
 set ylabel 'round-trip latency, ns (log scale)'
-set key below noenhanced
-set colorsequence classic
+set key outside below center horizontal maxrows 2 noenhanced
+set bmargin 7
 set grid ytics
 """)
         f.write("\n".join(panels) + "\nunset multiplot\n")
@@ -244,7 +267,8 @@ context_for_plot = {}
 
 EXPLANATION = ("Each figure is the median over the repetitions. median, p99 and the mean of the fastest 99% come "
                "from a histogram of every round trip; x floor = mean of the fastest 99% / the same for the "
-               "hand-written std::atomic_ref acquire/release ping-pong of the same payload; mean of all = Google "
+               "hand-written std::atomic_ref acquire/release ping-pong of the same payload; spread = coefficient of "
+               "variation of that mean (ns/op for single accesses) over the repetitions; mean of all = Google "
                "Benchmark's real time per round trip, preemptions included.")
 
 

@@ -10,17 +10,19 @@
 #                                      replaced by this run's
 #   scripts/bench.sh --quick           a short run, to check the pipeline
 #
-# Environment: MAILBOX_BENCH_REPETITIONS (default 5) and
-# MAILBOX_BENCH_MIN_TIME (seconds per repetition, default 0.2) trade time for
-# noise; MAILBOX_BENCH_FILTER passes a --benchmark_filter regex.
+# Environment: MAILBOX_BENCH_REPETITIONS (default 10) and
+# MAILBOX_BENCH_MIN_TIME (seconds per repetition, default 0.1) trade time for
+# noise; MAILBOX_BENCH_FILTER passes a --benchmark_filter regex. Many short
+# repetitions, randomly interleaved, spread a slow spell of the machine (a
+# neighbour's load, a hypervisor moving a vCPU) over every variant alike.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 out=build/bench/results
 readme=()
-repetitions=${MAILBOX_BENCH_REPETITIONS:-5}
-min_time=${MAILBOX_BENCH_MIN_TIME:-0.2}
+repetitions=${MAILBOX_BENCH_REPETITIONS:-10}
+min_time=${MAILBOX_BENCH_MIN_TIME:-0.1}
 while [ $# -gt 0 ]; do
   case "$1" in
     --out)
