@@ -187,6 +187,8 @@ def targets(rows):
         mailbox, floor = variants.get("mailbox"), variants.get(FLOOR)
         if not mailbox or not floor or "error" in mailbox or "error" in floor:
             continue
+        if not floor.get("trimmed_mean_ns") or not floor.get("median_ns") or not to_ns(floor, "real_time"):
+            continue
         by_trimmed = mailbox["trimmed_mean_ns"] / floor["trimmed_mean_ns"]
         by_median = mailbox["median_ns"] / floor["median_ns"]
         by_mean = to_ns(mailbox, "real_time") / to_ns(floor, "real_time")

@@ -5,10 +5,12 @@
 
 #include <benchmark/benchmark.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -168,6 +170,7 @@ void process_pingpong(benchmark::State& state) {
   Channel::initialize(region.span());
   latency_histogram histogram;
   const auto count = warmup_round_trips + static_cast<std::uint64_t>(state.max_iterations);
+  const pid_t parent = ::getpid();
   const pid_t child = ::fork();
   if (child < 0) {
     fail(state, std::string("fork: ") + std::strerror(errno));
@@ -176,6 +179,9 @@ void process_pingpong(benchmark::State& state) {
     return;
   }
   if (child == 0) {
+    // A ponger whose parent died would spin forever on a CPU: die with it.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(1);
     pin_current_thread(cpus().ponger);
     const std::uint64_t wrong = run_ponger<Channel>(region.span(), count);
     ::_exit(wrong == 0 ? 0 : 1);
