@@ -235,6 +235,9 @@ def write_plot(rows, data_path, script_path, output_path):
                           "\n".join(f"{p} {r['median_ns']:.2f} {r['p99_ns']:.2f}" for p, r in points))
             plots[group].append(f"'{os.path.basename(data_path)}' index {index} using 1:2:2:3 "
                                 f"with yerrorlines {STYLES.get(variant, '')} title '{variant}'")
+    if not blocks:
+        print("report.py: no ping-pong results, so no plot", file=sys.stderr)
+        return
     with open(data_path, "w") as f:
         f.write("\n\n\n".join(blocks) + "\n")
     terminal = "svg size 1200,600 dynamic font 'sans,12'" if output_path.endswith(".svg") else \

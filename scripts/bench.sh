@@ -54,7 +54,7 @@ cmake --preset bench >/dev/null
 cmake --build --preset bench
 
 mkdir -p "$out"
-rm -f "$out"/*.json
+rm -f "$out"/*.json "$out"/latency.*
 # Every benchmark executable the build made, so one added to bench/ runs too.
 mapfile -t executables < <(find build/bench/bench -maxdepth 1 -type f -name 'bench_*' -perm -u+x | sort)
 if [ ${#executables[@]} -eq 0 ]; then
@@ -79,9 +79,13 @@ python3 bench/report.py "$out"/*.json \
   --plot-data "$out/latency.dat" --plot-script "$out/latency.gp" --plot-output "$out/latency.png" \
   "${readme[@]}" |
   tee "$out/table.txt"
-(cd "$out" && gnuplot latency.gp)
+if [ -f "$out/latency.gp" ]; then
+  (cd "$out" && gnuplot latency.gp)
+fi
 
 stage "done in $((SECONDS - started)) s"
 echo "JSON:  $(ls "$out"/*.json | tr '\n' ' ')"
 echo "table: $out/table.txt (Markdown: $out/table.md)"
-echo "plot:  $out/latency.png"
+if [ -f "$out/latency.png" ]; then
+  echo "plot:  $out/latency.png (gnuplot script and data: $out/latency.gp, $out/latency.dat)"
+fi
