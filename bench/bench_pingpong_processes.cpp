@@ -17,8 +17,9 @@ namespace {
 
 template <class Channel, std::size_t Bytes>
 void add(std::string_view variant = Channel::name) {
-  benchmark::RegisterBenchmark(("processes/" + std::string(variant) + "/" + std::to_string(Bytes)).c_str(),
-                               bench::process_pingpong<Channel, Bytes>)
+  bench::with_statistics(benchmark::RegisterBenchmark(
+                             ("processes/" + std::string(variant) + "/" + std::to_string(Bytes)).c_str(),
+                             bench::process_pingpong<Channel, Bytes>))
       ->UseRealTime()
       ->Unit(benchmark::kNanosecond);
 }

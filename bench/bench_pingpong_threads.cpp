@@ -15,8 +15,9 @@ namespace {
 
 template <class Channel, std::size_t Bytes>
 void add(std::string_view variant = Channel::name) {
-  benchmark::RegisterBenchmark(("threads/" + std::string(variant) + "/" + std::to_string(Bytes)).c_str(),
-                               bench::thread_pingpong<Channel, Bytes>)
+  bench::with_statistics(
+      benchmark::RegisterBenchmark(("threads/" + std::string(variant) + "/" + std::to_string(Bytes)).c_str(),
+                                   bench::thread_pingpong<Channel, Bytes>))
       ->UseRealTime()
       ->Unit(benchmark::kNanosecond);
 }

@@ -112,7 +112,8 @@ void atomic_ref_acquire_publish(benchmark::State& state) {
 }
 
 void add(const std::string& name, void (*function)(benchmark::State&)) {
-  benchmark::RegisterBenchmark(("uncontended/" + name).c_str(), function)->Unit(benchmark::kNanosecond);
+  bench::with_statistics(benchmark::RegisterBenchmark(("uncontended/" + name).c_str(), function))
+      ->Unit(benchmark::kNanosecond);
 }
 
 }  // namespace
