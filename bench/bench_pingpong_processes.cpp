@@ -19,9 +19,28 @@ template <class Channel, std::size_t Bytes>
 void add(std::string_view variant = Channel::name) {
   bench::with_statistics(benchmark::RegisterBenchmark(
                              ("processes/" + std::string(variant) + "/" + std::to_string(Bytes)).c_str(),
-                             bench::process_pingpong<Channel, Bytes>))
+                             bench::process_pingpong<bench::single_protocol<Channel>, Bytes>))
       ->UseRealTime()
       ->Unit(benchmark::kNanosecond);
+}
+
+// <a>_vs_<b>: a and b take turns every 1024 round trips in one run (see
+// paired_protocol). floor_vs_floor is the control: the method's own noise.
+template <class A, class B, std::size_t Bytes>
+void add_pair() {
+  bench::with_statistics(
+      benchmark::RegisterBenchmark(
+          ("processes/" + std::string(A::name) + "_vs_" + std::string(B::name) + "/" + std::to_string(Bytes))
+              .c_str(),
+          bench::process_pingpong<bench::paired_protocol<A, B>, Bytes>))
+      ->UseRealTime()
+      ->Unit(benchmark::kNanosecond);
+}
+
+template <std::size_t Bytes>
+void add_paired() {
+  add_pair<bench::mailbox_channel<Bytes>, bench::floor_channel<Bytes>, Bytes>();
+  add_pair<bench::floor_channel<Bytes>, bench::floor_channel<Bytes>, Bytes>();
 }
 
 template <std::size_t Bytes>
@@ -44,5 +63,11 @@ int main(int argc, char** argv) {
   // sharing the payload's first line.
   add<bench::mailbox_channel<8, true>, 8>();
   add<bench::mailbox_channel<256, true>, 256>();
+  // The library against the floor, alternating within one run: the steadiest
+  // ratio on a noisy machine.
+  add_paired<8>();
+  add_paired<64>();
+  add_paired<256>();
+  add_paired<4096>();
   return bench::run_main(argc, argv);
 }

@@ -66,6 +66,7 @@ def load(paths):
     for name, cv in spreads.items():
         if name in rows and "error" not in rows[name]:
             rows[name]["spread"] = cv.get("trimmed_mean_ns", cv.get("real_time"))
+            rows[name]["spread_ratio"] = cv.get("a_over_b")
     # The fastest repetition's figure; the median's when there is no "min".
     for name, row in rows.items():
         if "error" not in row:
@@ -107,9 +108,41 @@ def pingpong_rows(rows):
     table = {}
     for name, row in rows.items():
         parts = name.split("/")
-        if len(parts) == 3 and parts[0] in PINGPONG_GROUPS and parts[2].isdigit():
+        if len(parts) == 3 and parts[0] in PINGPONG_GROUPS and parts[2].isdigit() and "_vs_" not in parts[1]:
             table.setdefault((parts[0], int(parts[2])), {})[parts[1]] = row
     return table
+
+
+def paired_rows(rows):
+    """{(group, pair, payload): row} for the <a>_vs_<b> benchmarks."""
+    table = {}
+    for name, row in rows.items():
+        parts = name.split("/")
+        if len(parts) == 3 and parts[0] in PINGPONG_GROUPS and parts[2].isdigit() and "_vs_" in parts[1]:
+            table[(parts[0], parts[1], int(parts[2]))] = row
+    return table
+
+
+def paired_table(rows, markdown):
+    headers = ["pair a_vs_b", "payload", "a mean ns", "b mean ns", "a / b", "spread of a / b"]
+    sections = []
+    table = paired_rows(rows)
+    for group in PINGPONG_GROUPS:
+        lines = []
+        for (g, pair, payload) in sorted(table, key=lambda k: (k[2], k[1] != "mailbox_vs_floor", k[1])):
+            if g != group:
+                continue
+            row = table[(g, pair, payload)]
+            if "error" in row:
+                lines.append([pair, f"{payload} B", "error: " + row["error"], "", "", ""])
+                continue
+            cv = row.get("spread_ratio")
+            lines.append([pair, f"{payload} B", ns(row.get("a_mean_ns")), ns(row.get("b_mean_ns")),
+                          f"{row.get('a_over_b', float('nan')):.3f}", "-" if cv is None else f"{100 * cv:.1f}%"])
+        if lines:
+            sections.append((f"{group.capitalize()}, paired: a and b take turns every 1024 round trips in one run "
+                             "(floor_vs_floor shows the method's own noise)", render(headers, lines, markdown)))
+    return sections
 
 
 def variant_order(variants):
@@ -182,6 +215,7 @@ def other_table(rows, markdown):
     known = set(n for n in rows if n.startswith("uncontended/"))
     for (group, payload), variants in pingpong_rows(rows).items():
         known.update(f"{group}/{v}/{payload}" for v in variants)
+    known.update(f"{group}/{pair}/{payload}" for group, pair, payload in paired_rows(rows))
     lines = []
     for name in sorted(set(rows) - known):
         row = rows[name]
@@ -196,7 +230,16 @@ def other_table(rows, markdown):
 
 def targets(rows):
     table = pingpong_rows(rows)
+    paired = paired_rows(rows)
     out = []
+    for (group, payload), limit in TARGETS.items():
+        pair = paired.get((group, "mailbox_vs_floor", payload))
+        control = paired.get((group, "floor_vs_floor", payload))
+        if pair and "error" not in pair and "a_over_b" in pair:
+            verdict = "met" if pair["a_over_b"] <= limit else "MISSED"
+            note = f"; the floor_vs_floor control: {control['a_over_b']:.3f}" if control and "a_over_b" in control else ""
+            out.append(f"{group} {payload} B, paired: mailbox / floor = {pair['a_over_b']:.3f} "
+                       f"(target <= {limit:.2f}: {verdict}){note}")
     for (group, payload), limit in TARGETS.items():
         variants = table.get((group, payload), {})
         mailbox, floor = variants.get("mailbox"), variants.get(FLOOR)
@@ -207,8 +250,8 @@ def targets(rows):
         by_best = best(mailbox, "trimmed_mean_ns") / best(floor, "trimmed_mean_ns")
         by_typical = mailbox["trimmed_mean_ns"] / floor["trimmed_mean_ns"]
         verdict = "met" if by_best <= limit else "MISSED"
-        out.append(f"{group} {payload} B: mailbox / floor = {by_best:.3f} in the fastest repetitions "
-                   f"(target <= {limit:.2f}: {verdict}); {by_typical:.3f} in the median ones")
+        out.append(f"{group} {payload} B, separate runs: mailbox / floor = {by_best:.3f} in the fastest "
+                   f"repetitions (target <= {limit:.2f}: {verdict}); {by_typical:.3f} in the median ones")
     for access, reference in (("load", "atomic_ref_acquire"), ("turn", "atomic_ref_acquire_release")):
         mine = rows.get(f"uncontended/{access}/" + ("mailbox_state" if access == "load" else "mailbox_acquire_publish"))
         theirs = rows.get(f"uncontended/{access}/{reference}")
@@ -330,7 +373,8 @@ def main():
         sys.exit("report.py: no benchmark results in " + ", ".join(args.json))
     context_for_plot.update(context)
 
-    sections = uncontended_table(rows, False) + pingpong_table(rows, False) + other_table(rows, False)
+    sections = (uncontended_table(rows, False) + pingpong_table(rows, False) + paired_table(rows, False) +
+                other_table(rows, False))
     print(header(context, False))
     print(EXPLANATION)
     for title, text in sections:
@@ -342,7 +386,8 @@ def main():
     if args.markdown:
         with open(args.markdown, "w") as f:
             f.write(header(context, True) + "\n\n" + EXPLANATION + "\n")
-            for title, text in uncontended_table(rows, True) + pingpong_table(rows, True) + other_table(rows, True):
+            for title, text in (uncontended_table(rows, True) + pingpong_table(rows, True) + paired_table(rows, True) +
+                                other_table(rows, True)):
                 f.write(f"\n**{title}**\n\n{text}\n")
             if goals:
                 f.write("\n**Targets**\n\n" + "\n".join("- " + g for g in goals) + "\n")

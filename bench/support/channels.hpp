@@ -69,6 +69,8 @@ class mailbox_channel {
  public:
   static constexpr std::string_view name = StateOnOwnLine ? "mailbox_state_own_line" : "mailbox";
   static constexpr std::size_t size = layout::size;
+  static constexpr std::size_t state_offset = layout::state_offset;
+  static constexpr std::size_t payload_offset = layout::template offset_of<"payload">;
 
   static void initialize(std::span<std::byte> region) {
     (void)mailbox::Mailbox<layout>::initialize(region, turn::pinger);
@@ -108,6 +110,8 @@ class atomic_ref_channel {
  public:
   static constexpr std::string_view name = Store == std::memory_order_seq_cst ? "seq_cst" : "floor";
   static constexpr std::size_t size = sizeof(block);
+  static constexpr std::size_t state_offset = offsetof(block, state);
+  static constexpr std::size_t payload_offset = offsetof(block, payload);
 
   static void initialize(std::span<std::byte> region) {
     block* b = ::new (region.data()) block{};
