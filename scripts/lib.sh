@@ -44,6 +44,7 @@ extract_debian_packages_for() {
   local debs
   debs=$(mktemp -d)
   chmod 755 "$debs"
+  chown _apt "$debs" 2>/dev/null || true # apt downloads as _apt when it can
   if ! (cd "$debs" && apt-get download -qq "${apt_options[@]}" "${@/%/:$arch}") 2>/dev/null; then
     if [ "$(id -u)" -ne 0 ]; then
       printf 'apt does not list the %s packages %s. As root, run:\n  apt-get update -o APT::Architectures::=%s\nthen run this command again.\n' \
