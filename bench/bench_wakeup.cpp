@@ -9,9 +9,9 @@
 //                          child burnt meanwhile (CLOCK_PROCESS_CPUTIME_ID),
 //                          cpu_percent the same as a share of the wait.
 //
-// The two processes are pinned to different CPUs when there are two (unless
-// MAILBOX_BENCH_PIN=0); each benchmark reports the backend and whether it
-// was pinned. Real time. Run: bench_wakeup --benchmark_repetitions=5
+// The two processes are pinned to the shared plan's two CPUs when there are
+// two (support/environment.hpp); each benchmark reports whether it was. Real time. Run: bench_wakeup
+// --benchmark_repetitions=5
 // --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
 #include <mailbox/mailbox.hpp>
@@ -29,6 +29,8 @@
 #include <cstdlib>
 #include <string>
 #include <thread>
+
+#include "support/environment.hpp"
 
 namespace {
 
@@ -52,17 +54,9 @@ struct layouts<true> {
 template <class Policy>
 using layout_for = typename layouts<std::is_same_v<Policy, mailbox::spin_then_block>>::type;
 
-// MAILBOX_BENCH_PIN=0 leaves scheduling to the kernel (on a machine shared
-// with other work, a pinned spinner may wait for its CPU behind a stranger).
-bool pin_to_cpu(int cpu) {
-  if (std::thread::hardware_concurrency() < 2) return false;
-  if (const char* pin = std::getenv("MAILBOX_BENCH_PIN"); pin != nullptr && std::string(pin) == "0")
-    return false;
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  CPU_SET(cpu, &set);
-  return ::sched_setaffinity(0, sizeof set, &set) == 0;
-}
+// The waiting side runs on the ponger's CPU of the shared plan (see
+// support/environment.hpp); the parent stays on the pinger's.
+bool pin_child() { return bench::cpus().ponger < 0 || bench::pin_current_thread(bench::cpus().ponger) == 0; }
 
 std::int64_t process_cpu_ns() {
   timespec t{};
@@ -108,9 +102,9 @@ void BM_wakeup(benchmark::State& state, Policy policy) {
   using Layout = layout_for<Policy>;
   auto segment = mailbox::shared_segment::anonymous(Layout::size, {.prefault = true});
   auto box = mailbox::Mailbox<Layout>::initialize(segment.bytes(), Turn::ping);
-  const bool pinned = pin_to_cpu(0);
+  const bool pinned = bench::cpus().ponger >= 0;
   child_process ponger([&] {
-    pin_to_cpu(1);
+    if (!pin_child()) return;
     for (;;) {
       auto t = box.acquire_any({Turn::pong, Turn::quit}, policy,
                                mailbox::wait_clock::now() + std::chrono::seconds(10));
@@ -120,7 +114,7 @@ void BM_wakeup(benchmark::State& state, Policy policy) {
     }
   });
   if (!ponger.started()) {
-    state.SkipWithError("fork failed");
+    bench::fail(state, "fork failed");
     return;
   }
   std::uint64_t sequence = 0;
@@ -128,11 +122,11 @@ void BM_wakeup(benchmark::State& state, Policy policy) {
   for (auto _ : state) {
     auto t = wait_for(box, Turn::ping, policy);
     if (!t) {
-      state.SkipWithError("the ponger stopped answering");
+      bench::fail(state, "the ponger stopped answering");
       break;
     }
     if (mailbox::get<"sequence">(*t) != sequence) {
-      state.SkipWithError("wrong reply");
+      bench::fail(state, "wrong reply");
       break;
     }
     mailbox::set<"sequence">(*t, sequence + 1);  // the ponger answers with sequence + 2
@@ -156,9 +150,9 @@ void BM_idle_cpu(benchmark::State& state, Policy policy) {
   // ping: the child waits; pong: the parent's "go" after the idle time;
   // the child answers ping with its CPU time for that wait.
   auto box = mailbox::Mailbox<Layout>::initialize(segment.bytes(), Turn::ping);
-  const bool pinned = pin_to_cpu(0);
+  const bool pinned = bench::cpus().ponger >= 0;
   child_process waiter([&] {
-    pin_to_cpu(1);
+    if (!pin_child()) return;
     for (;;) {
       const std::int64_t before = process_cpu_ns();
       auto t = box.acquire_any({Turn::pong, Turn::quit}, policy,
@@ -170,14 +164,14 @@ void BM_idle_cpu(benchmark::State& state, Policy policy) {
     }
   });
   if (!waiter.started()) {
-    state.SkipWithError("fork failed");
+    bench::fail(state, "fork failed");
     return;
   }
   double cpu_ns = 0;
   for (auto _ : state) {
     auto t = wait_for(box, Turn::ping, policy);  // the child's previous answer
     if (!t) {
-      state.SkipWithError("the waiter stopped answering");
+      bench::fail(state, "the waiter stopped answering");
       break;
     }
     cpu_ns += static_cast<double>(mailbox::get<"cpu_ns">(*t));
@@ -208,4 +202,4 @@ BENCHMARK_CAPTURE(BM_idle_cpu, spin_then_block, mailbox::spin_then_block{})->Use
 
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) { return bench::run_main(argc, argv); }

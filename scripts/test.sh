@@ -10,10 +10,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-all_suites=(gcc clang fuzz)
+all_suites=(gcc clang bench-aarch64 fuzz)
 suites=("${@:-${all_suites[@]}}")
 
-require_debian_packages cmake ninja-build g++ clang catch2
+require_debian_packages cmake ninja-build g++ clang catch2 libbenchmark-dev
 # relacy-dev: the wake-up protocol model; libclang-rt-14-dev: libFuzzer and the sanitizers.
 require_debian_packages relacy-dev libclang-rt-14-dev
 
@@ -23,6 +23,25 @@ for suite in "${suites[@]}"; do
     gcc | clang | fuzz)
       stage "$suite: build and run every test"
       cmake --workflow --preset "$suite" --fresh
+      ;;
+    bench-aarch64)
+      # The benchmarks cross-built for AArch64 (LDAR and LDAPR backends) and
+      # run once, briefly, under qemu: they build, run and see every payload
+      # intact. qemu timings mean nothing, so none are kept.
+      stage "$suite: cross-build the benchmarks and smoke-run them under qemu"
+      require_debian_packages g++-aarch64-linux-gnu qemu-user
+      extract_debian_packages_for arm64 build/deps/arm64 libbenchmark-dev libbenchmark1debian
+      for preset in bench-aarch64 bench-aarch64-rcpc; do
+        cmake --preset "$preset" --fresh >/dev/null
+        cmake --build --preset "$preset"
+        for executable in $(find "build/$preset/bench" -maxdepth 1 -type f -name 'bench_*' -perm -u+x | sort); do
+          echo "$preset: $(basename "$executable")"
+          qemu-aarch64 -L /usr/aarch64-linux-gnu "$executable" --benchmark_min_time=0.001 \
+            --benchmark_out=/dev/null >"$executable.smoke.log" 2>&1 ||
+            { cat "$executable.smoke.log"; exit 1; }
+          grep -E '^(mailbox_backend|target_architecture):' "$executable.smoke.log"
+        done
+      done
       ;;
     *)
       echo "unknown suite '$suite'; the suites are: ${all_suites[*]}" >&2
