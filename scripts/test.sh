@@ -4,11 +4,16 @@
 #
 #   scripts/test.sh            every suite
 #   scripts/test.sh gcc clang  only the named suites
+#
+# The ordering suites (docs/ordering.md): aarch64, aarch64-rcpc and riscv64
+# cross builds run under qemu-user; asm checks the emitted instructions;
+# tsan-gcc, tsan-clang and asan-ubsan run the suite under sanitizers; stress
+# and stress-aarch64 make 10^7 native and 10^6 emulated ping-pong handoffs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-all_suites=(gcc clang)
+all_suites=(gcc clang asm aarch64 aarch64-rcpc riscv64 tsan-gcc tsan-clang asan-ubsan stress stress-aarch64)
 suites=("${@:-${all_suites[@]}}")
 
 require_debian_packages cmake ninja-build g++ clang catch2
@@ -18,6 +23,26 @@ for suite in "${suites[@]}"; do
   case "$suite" in
     gcc | clang)
       stage "$suite: build and run every test"
+      cmake --workflow --preset "$suite" --fresh
+      ;;
+    asm)
+      require_debian_packages python3 binutils binutils-aarch64-linux-gnu g++-aarch64-linux-gnu
+      stage "$suite: instruction-level checks of the emitted code"
+      cmake --workflow --preset "$suite" --fresh
+      ;;
+    aarch64 | aarch64-rcpc | riscv64 | stress-aarch64)
+      require_debian_packages qemu-user "g++-${suite%%-*}-linux-gnu"
+      stage "$suite: cross build, every test under qemu-user"
+      cmake --workflow --preset "$suite" --fresh
+      ;;
+    tsan-gcc | tsan-clang | asan-ubsan)
+      require_debian_packages libclang-rt-14-dev
+      allow_thread_sanitizer
+      stage "$suite: build and run every test under the sanitizer"
+      cmake --workflow --preset "$suite" --fresh
+      ;;
+    stress)
+      stage "$suite: long ping-pong runs"
       cmake --workflow --preset "$suite" --fresh
       ;;
     *)
