@@ -31,7 +31,8 @@ for suite in "${suites[@]}"; do
       cmake --workflow --preset "$suite" --fresh
       ;;
     aarch64 | aarch64-rcpc | riscv64 | stress-aarch64)
-      require_debian_packages qemu-user "g++-${suite%%-*}-linux-gnu"
+      arch=${suite#stress-}
+      require_debian_packages qemu-user "g++-${arch%%-*}-linux-gnu"
       stage "$suite: cross build, every test under qemu-user"
       cmake --workflow --preset "$suite" --fresh
       ;;
