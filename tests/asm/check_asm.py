@@ -17,12 +17,15 @@ straight-line apart from the spin loop, whose loads are all state loads):
                        and with nothing else
     loads-after-acquire    every payload load follows the first acquire load
     no-barrier         no DMB/DSB/ISB, no exclusive or atomic read-modify-write
+    no-call            no BL/BLR: the whole step is inline (a tail call by B
+                       is not detected)
   x86_64 (the state word is the only 4-byte memory access, see protocol.hpp):
     release-count      exactly one state store, and it is a plain MOV
     stores-before-release  every payload store precedes it
     acquire-instruction    the state is loaded with a plain MOV
     loads-after-acquire    every payload load follows the first state load
     no-barrier         no LOCK prefix, XCHG with memory, or MFENCE/LFENCE/SFENCE
+    no-call            no CALL
   both, with --reference:
     zero-overhead      mailbox_send and mailbox_receive have no more
                        instructions (padding NOPs aside) than the same
@@ -48,6 +51,7 @@ RULES = (
     "acquire-instruction",
     "loads-after-acquire",
     "no-barrier",
+    "no-call",
     "zero-overhead",
 )
 
@@ -104,6 +108,12 @@ def disassemble(objdump, obj):
 # AArch64 ------------------------------------------------------------------
 
 
+# Exclusives and LSE atomics: a read-modify-write has no place in a
+# message-passing handoff.
+AARCH64_RMW = re.compile(r"ld[a]?xr[bh]?|st[l]?xr[bh]?|ld[a]?xp|st[l]?xp|cas\w*|swp\w*"
+                         r"|ld(add|clr|eor|set|smax|smin|umax|umin)\w*")
+
+
 def aarch64_kind(i):
     m = i.mnemonic
     if re.fullmatch(r"stlr[bh]?|stlur[bh]?", m):
@@ -112,7 +122,9 @@ def aarch64_kind(i):
         return "acquire:" + m
     if m in ("dmb", "dsb", "isb"):
         return "barrier"
-    if re.fullmatch(r"ld[a]?xr[bh]?|st[l]?xr[bh]?|ld[a]?xp|st[l]?xp|cas\w*|swp\w*|ld(add|clr|eor|set|smax|smin|umax|umin)\w*", m):
+    if m in ("bl", "blr"):
+        return "call"
+    if AARCH64_RMW.fullmatch(m):
         return "rmw"
     on_stack = "[sp" in i.operands
     if m.startswith("ld") and "[" in i.operands:
@@ -136,6 +148,8 @@ def x86_kind(i):
     if not words:
         return "other"
     m, operands = words[0], " ".join(words[1:]).split("#")[0].strip()
+    if m.startswith("call"):
+        return "call"
     if "lock" in prefixes:
         return "barrier"
     if m in ("mfence", "lfence", "sfence"):
@@ -201,6 +215,9 @@ def check_function(arch, name, instructions, rcpc):
     barriers = [i for i, k in kinds if k in ("barrier", "rmw")]
     if barriers:
         failures.append(("no-barrier", "; ".join(map(str, barriers))))
+    calls = [i for i, k in kinds if k == "call"]
+    if calls:
+        failures.append(("no-call", "; ".join(map(str, calls))))
     return failures
 
 

@@ -28,6 +28,7 @@ enum class Control {
   load_before_acquire,  // a payload load before the acquire
   seq_cst_release,      // seq_cst store: XCHG or MOV+MFENCE on x86-64
   fence,                // a full fence before the release: DMB / MFENCE
+  out_of_line_release,  // the release store in a function of its own: a call
   overhead,             // one needless load in the writer
 };
 #if defined(CONTROL_plain_release)
@@ -42,6 +43,8 @@ constexpr Control control = Control::load_before_acquire;
 constexpr Control control = Control::seq_cst_release;
 #elif defined(CONTROL_fence)
 constexpr Control control = Control::fence;
+#elif defined(CONTROL_out_of_line_release)
+constexpr Control control = Control::out_of_line_release;
 #elif defined(CONTROL_overhead)
 constexpr Control control = Control::overhead;
 #else
@@ -54,12 +57,22 @@ std::uint32_t load_state(Raw& raw) {
   return std::atomic_ref<std::uint32_t>(raw.state).load(order);
 }
 
+// What a library whose publish is not inlined compiles to: correct, but the
+// caller neither contains the release nor stays zero-overhead.
+[[gnu::noinline, maybe_unused]] void store_release_out_of_line(std::uint32_t& word, std::uint32_t value) {
+  std::atomic_ref<std::uint32_t>(word).store(value, std::memory_order_release);
+}
+
 void store_state(Raw& raw, Turn next) {
   if constexpr ((control == Control::fence)) std::atomic_thread_fence(std::memory_order_seq_cst);
   constexpr auto order = (control == Control::plain_release)     ? std::memory_order_relaxed
                          : (control == Control::seq_cst_release) ? std::memory_order_seq_cst
                                                                  : std::memory_order_release;
-  std::atomic_ref<std::uint32_t>(raw.state).store(static_cast<std::uint32_t>(next), order);
+  if constexpr (control == Control::out_of_line_release) {
+    store_release_out_of_line(raw.state, static_cast<std::uint32_t>(next));
+  } else {
+    std::atomic_ref<std::uint32_t>(raw.state).store(static_cast<std::uint32_t>(next), order);
+  }
 }
 
 void relax() {
