@@ -13,10 +13,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-all_suites=(gcc clang asm aarch64 aarch64-rcpc riscv64 tsan-gcc tsan-clang asan-ubsan stress stress-aarch64)
+all_suites=(gcc clang bench-aarch64 asm aarch64 aarch64-rcpc riscv64 tsan-gcc tsan-clang asan-ubsan stress stress-aarch64)
 suites=("${@:-${all_suites[@]}}")
 
-require_debian_packages cmake ninja-build g++ clang catch2
+require_debian_packages cmake ninja-build g++ clang catch2 libbenchmark-dev
 
 started=$SECONDS
 for suite in "${suites[@]}"; do
@@ -24,6 +24,25 @@ for suite in "${suites[@]}"; do
     gcc | clang)
       stage "$suite: build and run every test"
       cmake --workflow --preset "$suite" --fresh
+      ;;
+    bench-aarch64)
+      # The benchmarks cross-built for AArch64 (LDAR and LDAPR backends) and
+      # run once, briefly, under qemu: they build, run and see every payload
+      # intact. qemu timings mean nothing, so none are kept.
+      stage "$suite: cross-build the benchmarks and smoke-run them under qemu"
+      require_debian_packages g++-aarch64-linux-gnu qemu-user
+      extract_debian_packages_for arm64 build/deps/arm64 libbenchmark-dev libbenchmark1debian
+      for preset in bench-aarch64 bench-aarch64-rcpc; do
+        cmake --preset "$preset" --fresh >/dev/null
+        cmake --build --preset "$preset"
+        for executable in $(find "build/$preset/bench" -maxdepth 1 -type f -name 'bench_*' -perm -u+x | sort); do
+          echo "$preset: $(basename "$executable")"
+          qemu-aarch64 -L /usr/aarch64-linux-gnu "$executable" --benchmark_min_time=0.001 \
+            --benchmark_out=/dev/null >"$executable.smoke.log" 2>&1 ||
+            { cat "$executable.smoke.log"; exit 1; }
+          grep -E '^(mailbox_backend|target_architecture):' "$executable.smoke.log"
+        done
+      done
       ;;
     asm)
       require_debian_packages python3 binutils binutils-aarch64-linux-gnu g++-aarch64-linux-gnu

@@ -9,14 +9,17 @@
 
 // LDAPR (RCpc, Armv8.3) is enough for acquire and cheaper than LDAR: it may
 // pass an earlier STLR to another address, which message passing never needs.
-// GCC <13 and Clang <16 never emit it for std::atomic loads, so this asm is
-// where the library beats a plain std::atomic_ref on such cores.
+// GCC 12 and Clang 14 compile a std::atomic acquire load to LDAR even for
+// -march=armv8.3-a (checked with both), so this asm is where the library
+// beats a plain std::atomic_ref on such cores.
 //
-// GCC 12 and Clang 14 do not define __ARM_FEATURE_RCPC for -march=armv8.3-a,
-// but do define __ARM_FEATURE_COMPLEX (FCMA), also mandatory from Armv8.3, so
-// that stands in for it. A build for a core that has FCMA without RCPC, or a
-// core known to have RCPC while the flags do not say so, sets
-// MAILBOX_AARCH64_RCPC to 0 or 1.
+// The feature macro __ARM_FEATURE_RCPC entered the ACLE in 2022
+// (ARM-software/acle#199), after GCC 12 and Clang 14: neither defines it, not
+// even for -march=...+rcpc. Both define __ARM_FEATURE_COMPLEX (FCMA) for
+// -march=armv8.3-a and later, and FCMA is mandatory from Armv8.3 as RCpc is,
+// so that stands in for it. Set MAILBOX_AARCH64_RCPC to 1 for a core known to
+// have RCpc that the flags do not say so (-march=armv8.2-a+rcpc), or to 0 for
+// one that has FCMA without RCpc.
 #if !defined(MAILBOX_AARCH64_RCPC)
 #if defined(__ARM_FEATURE_RCPC) || defined(__ARM_FEATURE_COMPLEX)
 #define MAILBOX_AARCH64_RCPC 1
