@@ -52,7 +52,7 @@ for suite in "${suites[@]}"; do
     aarch64 | aarch64-rcpc | riscv64 | stress-aarch64)
       arch=${suite#stress-}
       require_debian_packages qemu-user "g++-${arch%%-*}-linux-gnu"
-      stage "$suite: cross build, every test under qemu-user"
+      stage "$suite: cross build, tests under qemu-user"
       cmake --workflow --preset "$suite" --fresh
       ;;
     tsan-gcc | tsan-clang | asan-ubsan)
