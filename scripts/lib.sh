@@ -64,3 +64,20 @@ extract_debian_packages_for() {
   rm -rf "$debs"
   echo "$arch $*" >"$stamp"
 }
+
+# allow_thread_sanitizer: ThreadSanitizer (GCC 12, Clang 14) cannot map its
+# shadow memory when the kernel randomises mmap with more than 28 bits
+# ("FATAL: ThreadSanitizer: unexpected memory mapping"); as root, lowers it.
+allow_thread_sanitizer() {
+  local bits
+  bits=$(cat /proc/sys/vm/mmap_rnd_bits 2>/dev/null || echo 0)
+  if [ "$bits" -gt 28 ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+      echo "==> vm.mmap_rnd_bits is $bits; ThreadSanitizer needs at most 28, setting it"
+      sysctl -q -w vm.mmap_rnd_bits=28
+    else
+      echo "vm.mmap_rnd_bits is $bits: ThreadSanitizer needs 'sudo sysctl vm.mmap_rnd_bits=28'" >&2
+      exit 1
+    fi
+  fi
+}

@@ -6,11 +6,16 @@
 #   scripts/test.sh gcc clang  only the named suites
 #   scripts/test.sh fuzz       the hostile-peer fuzz target under ASan/UBSan:
 #                              corpus replay and a 20 s run
+#
+# The ordering suites (docs/ordering.md): aarch64, aarch64-rcpc and riscv64
+# cross builds run under qemu-user; asm checks the emitted instructions;
+# tsan-gcc, tsan-clang and asan-ubsan run the suite under sanitizers; stress
+# and stress-aarch64 make 10^7 native and 10^6 emulated ping-pong handoffs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-all_suites=(gcc clang bench-aarch64 fuzz)
+all_suites=(gcc clang bench-aarch64 fuzz asm aarch64 aarch64-rcpc riscv64 tsan-gcc tsan-clang asan-ubsan stress stress-aarch64)
 suites=("${@:-${all_suites[@]}}")
 
 require_debian_packages cmake ninja-build g++ clang catch2 libbenchmark-dev
@@ -42,6 +47,27 @@ for suite in "${suites[@]}"; do
           grep -E '^(mailbox_backend|target_architecture):' "$executable.smoke.log"
         done
       done
+      ;;
+    asm)
+      require_debian_packages python3 binutils binutils-aarch64-linux-gnu g++-aarch64-linux-gnu
+      stage "$suite: instruction-level checks of the emitted code"
+      cmake --workflow --preset "$suite" --fresh
+      ;;
+    aarch64 | aarch64-rcpc | riscv64 | stress-aarch64)
+      arch=${suite#stress-}
+      require_debian_packages qemu-user "g++-${arch%%-*}-linux-gnu"
+      stage "$suite: cross build, tests under qemu-user"
+      cmake --workflow --preset "$suite" --fresh
+      ;;
+    tsan-gcc | tsan-clang | asan-ubsan)
+      require_debian_packages libclang-rt-14-dev
+      allow_thread_sanitizer
+      stage "$suite: build and run every test under the sanitizer"
+      cmake --workflow --preset "$suite" --fresh
+      ;;
+    stress)
+      stage "$suite: long ping-pong runs"
+      cmake --workflow --preset "$suite" --fresh
       ;;
     *)
       echo "unknown suite '$suite'; the suites are: ${all_suites[*]}" >&2

@@ -128,7 +128,7 @@ class Mailbox {
   // expected state to the release-store that hands the payload over.
   class token {
    public:
-    token(token&& other) noexcept : base_(std::exchange(other.base_, nullptr)) {}
+    [[gnu::always_inline]] token(token&& other) noexcept : base_(std::exchange(other.base_, nullptr)) {}
     token& operator=(token&& other) noexcept {
       base_ = std::exchange(other.base_, nullptr);
       return *this;
@@ -140,7 +140,7 @@ class Mailbox {
     // Reads a payload field that is not an array (arrays: span<"name">()).
     template <fixed_string Name>
     requires names_a_scalar_payload_field<Layout, Name>
-    [[nodiscard]] typename Layout::template type_of<Name> get() const noexcept {
+    [[nodiscard, gnu::always_inline]] typename Layout::template type_of<Name> get() const noexcept {
       typename Layout::template type_of<Name> value;
       std::memcpy(&value, field_address<Name>(), sizeof value);
       return value;
@@ -150,14 +150,14 @@ class Mailbox {
     // struct member of the field's type; arrays are copied whole.
     template <fixed_string Name>
     requires names_a_payload_field<Layout, Name>
-    void set(const typename Layout::template type_of<Name>& value) noexcept {
+    [[gnu::always_inline]] void set(const typename Layout::template type_of<Name>& value) noexcept {
       std::memcpy(field_address<Name>(), &value, sizeof value);
     }
 
     // An array field as a span of its elements, to read or write in place.
     template <fixed_string Name>
     requires names_an_array_payload_field<Layout, Name>
-    [[nodiscard]] auto span() noexcept {
+    [[nodiscard, gnu::always_inline]] auto span() noexcept {
       using array = typename Layout::template type_of<Name>;
       using element = std::remove_extent_t<array>;
       return std::span<element, std::extent_v<array>>(reinterpret_cast<element*>(field_address<Name>()),
@@ -166,7 +166,7 @@ class Mailbox {
 
     template <fixed_string Name>
     requires names_an_array_payload_field<Layout, Name>
-    [[nodiscard]] auto span() const noexcept {
+    [[nodiscard, gnu::always_inline]] auto span() const noexcept {
       using array = typename Layout::template type_of<Name>;
       using element = std::remove_extent_t<array>;
       return std::span<const element, std::extent_v<array>>(
@@ -205,7 +205,7 @@ class Mailbox {
     //
     // A plain release store, unless the layout declares blocking_waiters:
     // then an atomic exchange (release) that wakes sleeping waiters.
-    void publish(state_type next) && noexcept {
+    [[gnu::always_inline]] void publish(state_type next) && noexcept {
       std::byte* base = checked_base();
       base_ = nullptr;
       if constexpr (Layout::has_blocking_waiters) {
@@ -220,19 +220,19 @@ class Mailbox {
    private:
     friend class Mailbox;
 
-    explicit token(std::byte* base) noexcept : base_(base) {
+    [[gnu::always_inline]] explicit token(std::byte* base) noexcept : base_(base) {
       // Lets the compiler drop the checks below on every token fresh from a
       // mailbox, whose base a constructor has already checked.
       if (base == nullptr) __builtin_unreachable();
     }
 
-    [[nodiscard]] std::byte* checked_base() const noexcept {
+    [[nodiscard, gnu::always_inline]] std::byte* checked_base() const noexcept {
       if (base_ == nullptr) detail::token_used_after_publish();
       return base_;
     }
 
     template <fixed_string Name>
-    [[nodiscard]] std::byte* field_address() const noexcept {
+    [[nodiscard, gnu::always_inline]] std::byte* field_address() const noexcept {
       return checked_base() + Layout::template offset_of<Name>;
     }
 
@@ -263,7 +263,7 @@ class Mailbox {
   // Acquire-load of the state word. Pairs with the release-store of the
   // publish() that wrote this value. In a layout with blocking_waiters the
   // sleeping-waiter mark is not part of the state and is stripped.
-  [[nodiscard]] state_type state() const noexcept {
+  [[nodiscard, gnu::always_inline]] state_type state() const noexcept {
     if constexpr (Layout::has_blocking_waiters) {
       return std::bit_cast<state_type>(raw_word() & ~detail::waiter_mark);
     } else {
@@ -294,7 +294,7 @@ class Mailbox {
   }
 
   // A token if the state is `expected` now, otherwise nothing.
-  [[nodiscard]] std::optional<token> try_acquire(state_type expected) const noexcept {
+  [[nodiscard, gnu::always_inline]] std::optional<token> try_acquire(state_type expected) const noexcept {
     if (state() != expected) return std::nullopt;
     return token(base_);
   }

@@ -46,10 +46,12 @@ inline constexpr std::string_view backend_name =
 
 // Pairs with store_release() on the other side: once this load sees the
 // value, every payload store made before that release is visible.
+// "=&r": the result never reuses the address register, which the caller's
+// STLR to the same word usually still needs (g++ -Os recomputed it).
 [[gnu::always_inline]] inline std::uint32_t load_acquire(const std::uint32_t& word) noexcept {
   std::uint32_t value;
   __asm__ __volatile__(MAILBOX_DETAIL_LOAD_ACQUIRE " %w[value], %[word]"
-                       : [value] "=r"(value)
+                       : [value] "=&r"(value)
                        : [word] "Q"(word)
                        : "memory");
   return value;
@@ -58,7 +60,7 @@ inline constexpr std::string_view backend_name =
 [[gnu::always_inline]] inline std::uint64_t load_acquire(const std::uint64_t& word) noexcept {
   std::uint64_t value;
   __asm__ __volatile__(MAILBOX_DETAIL_LOAD_ACQUIRE " %x[value], %[word]"
-                       : [value] "=r"(value)
+                       : [value] "=&r"(value)
                        : [word] "Q"(word)
                        : "memory");
   return value;
@@ -68,11 +70,21 @@ inline constexpr std::string_view backend_name =
 // program made before this call is visible to whoever loads this value.
 // "rZ" lets a zero be stored from WZR/XZR without a register move.
 [[gnu::always_inline]] inline void store_release(std::uint32_t& word, std::uint32_t value) noexcept {
-  __asm__ __volatile__("stlr %w[value], %[word]" : [word] "=Q"(word) : [value] "rZ"(value) : "memory");
+  // Clang ignores the "Z" alternative and moves a zero into a register first;
+  // spelling out WZR saves that instruction on both compilers.
+  if (__builtin_constant_p(value) && value == 0) {
+    __asm__ __volatile__("stlr wzr, %[word]" : [word] "=Q"(word) : : "memory");
+  } else {
+    __asm__ __volatile__("stlr %w[value], %[word]" : [word] "=Q"(word) : [value] "rZ"(value) : "memory");
+  }
 }
 
 [[gnu::always_inline]] inline void store_release(std::uint64_t& word, std::uint64_t value) noexcept {
-  __asm__ __volatile__("stlr %x[value], %[word]" : [word] "=Q"(word) : [value] "rZ"(value) : "memory");
+  if (__builtin_constant_p(value) && value == 0) {
+    __asm__ __volatile__("stlr xzr, %[word]" : [word] "=Q"(word) : : "memory");
+  } else {
+    __asm__ __volatile__("stlr %x[value], %[word]" : [word] "=Q"(word) : [value] "rZ"(value) : "memory");
+  }
 }
 
 [[gnu::always_inline]] inline void cpu_relax() noexcept { __asm__ __volatile__("yield" ::: "memory"); }

@@ -1,0 +1,46 @@
+// The send/receive steps written with the public API only. check_asm.py
+// disassembles these and compares them with handwritten.cpp.
+#include <mailbox/mailbox.hpp>
+
+#include <cstdint>
+#include <utility>
+
+#include "protocol.hpp"
+
+using asm_check::Turn;
+
+using Layout = mailbox::layout<mailbox::field<"sequence", std::uint64_t>,
+                               mailbox::field<"words", std::uint64_t[asm_check::payload_words]>,
+                               mailbox::state<"state", Turn, asm_check::state_offset>>;
+using Box = mailbox::Mailbox<Layout>;
+static_assert(Layout::state_offset == asm_check::state_offset);
+
+// Writer: fill the payload, then publish it.
+extern "C" bool mailbox_send(Box box, std::uint64_t n) {
+  auto token = box.try_acquire(Turn::empty);
+  if (!token) return false;
+  token->set<"sequence">(n);
+  for (std::uint64_t& word : token->span<"words">()) word = n;
+  std::move(*token).publish(Turn::full);
+  return true;
+}
+
+// Reader: read the payload the writer published, then hand the box back.
+extern "C" bool mailbox_receive(Box box, std::uint64_t* sum) {
+  auto token = box.try_acquire(Turn::full);
+  if (!token) return false;
+  std::uint64_t total = token->get<"sequence">();
+  for (std::uint64_t word : std::as_const(*token).span<"words">()) total += word;
+  *sum = total;
+  std::move(*token).publish(Turn::empty);
+  return true;
+}
+
+// Reader that waits: the acquire sits in a loop.
+extern "C" std::uint64_t mailbox_wait_receive(Box box) {
+  auto token = box.acquire(Turn::full);
+  std::uint64_t total = token.get<"sequence">();
+  for (std::uint64_t word : std::as_const(token).span<"words">()) total += word;
+  std::move(token).publish(Turn::empty);
+  return total;
+}

@@ -1,0 +1,16 @@
+// The protocol the instruction checks disassemble: one writer step and two
+// reader steps over a layout whose state word sits alone at offset 64, so that
+// on x86-64 (where the state access is a plain MOV) the checker can tell it
+// from payload accesses by its displacement.
+#pragma once
+
+#include <cstdint>
+
+namespace asm_check {
+
+enum class Turn : std::uint32_t { empty, full };
+
+inline constexpr unsigned payload_words = 4;
+inline constexpr unsigned state_offset = 64;
+
+}  // namespace asm_check
