@@ -79,8 +79,11 @@ TEST_CASE("a worker SIGKILLed in the middle of a task is detected by the waiting
 }
 
 TEST_CASE("a parent SIGKILLed while its child waits is detected by the child", "[liveness][fork]") {
-  // Orphans are re-parented to us, so the grandchild below stays reapable.
-  REQUIRE(::prctl(PR_SET_CHILD_SUBREAPER, 1) == 0);
+  // Orphans are re-parented to us where the kernel allows it, so the
+  // grandchild below stays reapable. qemu-user does not implement this prctl;
+  // there the grandchild is re-parented to init and its report below is what
+  // the test checks.
+  const bool reaps_orphans = ::prctl(PR_SET_CHILD_SUBREAPER, 1) == 0;
   auto task_segment = mailbox::shared_segment::anonymous(Task::size);
   auto report_segment = mailbox::shared_segment::anonymous(ReportLayout::size);
   auto tasks = mailbox::Mailbox<Task>::initialize(task_segment.bytes(), Worker::idle);
@@ -121,7 +124,7 @@ TEST_CASE("a parent SIGKILLed while its child waits is detected by the child", "
   auto result = report.acquire(Report::done, mailbox::spin_then_yield{}, killed_at + generous + 5s);
   REQUIRE(result);
   CHECK(result->get<"error">() == static_cast<std::int32_t>(mailbox::wait_error::peer_gone));
-  CHECK(test_support::wait_for(child) == 0);
+  if (reaps_orphans) CHECK(test_support::wait_for(child) == 0);
   const double ms = static_cast<double>(result->get<"detected_at_ns">() - monotonic_ns(killed_at)) / 1e6;
   std::printf("detection latency, parent SIGKILLed: %.2f ms (target < 100 ms)\n", ms);
   WARN("detection latency, parent SIGKILLed: " << ms << " ms");
