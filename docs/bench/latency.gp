@@ -12,14 +12,14 @@ set ylabel 'round-trip latency, ns (log scale)'
 set key outside below center horizontal maxrows 2 noenhanced
 set bmargin 7
 set grid ytics
-set title 'round trip between two threads: median, bar to p99'
+set title 'round trip between two threads: mean of the fastest 99%, bar to p99'
 plot 'latency.dat' index 0 using 1:2:2:3 with yerrorlines lw 3 pt 7 ps 1.2 lc rgb '#1f4e9c' title 'mailbox', \
      'latency.dat' index 1 using 1:2:2:3 with yerrorlines lw 2 dt 2 pt 6 ps 1.5 lc rgb '#000000' title 'floor', \
      'latency.dat' index 2 using 1:2:2:3 with yerrorlines lw 2 pt 9 lc rgb '#5fa8e8' title 'mailbox_state_own_line', \
      'latency.dat' index 3 using 1:2:2:3 with yerrorlines lw 2 pt 5 lc rgb '#e07b00' title 'seq_cst', \
      'latency.dat' index 4 using 1:2:2:3 with yerrorlines lw 2 pt 13 lc rgb '#7b3294' title 'futex', \
      'latency.dat' index 5 using 1:2:2:3 with yerrorlines lw 2 pt 11 lc rgb '#c0392b' title 'mutex_condvar'
-set title 'round trip between two processes: median, bar to p99'
+set title 'round trip between two processes: mean of the fastest 99%, bar to p99'
 plot 'latency.dat' index 6 using 1:2:2:3 with yerrorlines lw 3 pt 7 ps 1.2 lc rgb '#1f4e9c' title 'mailbox', \
      'latency.dat' index 7 using 1:2:2:3 with yerrorlines lw 2 dt 2 pt 6 ps 1.5 lc rgb '#000000' title 'floor', \
      'latency.dat' index 8 using 1:2:2:3 with yerrorlines lw 2 pt 9 lc rgb '#5fa8e8' title 'mailbox_state_own_line', \
