@@ -8,16 +8,12 @@
 #include <type_traits>
 
 #include "support/catch.hpp"
+#include "support/design_task.hpp"
 
 namespace {
 
-enum class Worker : std::int32_t { idle, task_ready, task_done };
-
-// The layout from DESIGN.md, with its pinned offset and pinned size.
-using Task =
-    mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"error", std::int32_t>,
-                    mailbox::field<"callable", std::uint64_t>, mailbox::field<"args", std::uint64_t[16], 64>,
-                    mailbox::field<"error_msg", char[256]>, mailbox::total_size<4096>>;
+using test_support::Task;
+using test_support::Worker;
 
 struct TaskMirror {
   Worker state;

@@ -11,16 +11,14 @@
 #include <utility>
 
 #include "support/catch.hpp"
+#include "support/design_task.hpp"
 
 namespace {
 
-enum class Worker : std::int32_t { idle, task_ready, task_done };
+using test_support::Task;
+using test_support::Worker;
 enum class Other : std::int32_t { idle };
 
-using Task =
-    mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"error", std::int32_t>,
-                    mailbox::field<"callable", std::uint64_t>, mailbox::field<"args", std::uint64_t[16], 64>,
-                    mailbox::field<"error_msg", char[256]>, mailbox::total_size<4096>>;
 using Box = mailbox::Mailbox<Task>;
 using Token = Box::token;
 
