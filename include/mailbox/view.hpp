@@ -352,19 +352,12 @@ class Mailbox {
     // Pure spinning looks at the clock only between bursts of loads, the
     // first burst included: a state that comes soon costs no clock read.
     std::uint32_t spins = detail::spins_between_clock_reads;
-    int mode = 0;
     wait_stats* stats = nullptr;
-    if constexpr (std::is_same_v<Policy, spin_then_yield>) {
-      spins = policy.spins;
-      mode = 1;
-    } else if constexpr (std::is_same_v<Policy, spin_then_block>) {
-      spins = policy.spins;
-      mode = 2;
-      stats = policy.stats;
-    }
+    if constexpr (!std::is_same_v<Policy, spin>) spins = policy.spins;
+    if constexpr (std::is_same_v<Policy, spin_then_block>) stats = policy.stats;
     state_type seen{};
-    const auto failed = detail::wait_for_state<state_type>(
-        accept, seen, spins, mode, until, alive, [this] { return state(); },
+    const auto failed = detail::wait_for_state<detail::between_polls_of<Policy>>(
+        accept, seen, spins, until, alive, [this] { return state(); },
         [](state_type v) { return Layout::is_valid_state(v); },
         [this, &accept, stats](std::chrono::nanoseconds timeout) { block_on(accept, timeout, stats); });
     if (failed) return wait_result(*failed, seen);

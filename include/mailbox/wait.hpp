@@ -223,20 +223,28 @@ inline void yield_cpu() noexcept {
 // a steady_clock read through the vDSO about as much as twenty of them.
 inline constexpr std::uint32_t spins_between_clock_reads = 256;
 
+// What a policy does between two looks at the clock, once its spins are spent.
+enum class between_polls { spin, yield, block };
+
+template <class Policy>
+inline constexpr between_polls between_polls_of =
+    std::is_same_v<Policy, spin_then_yield>   ? between_polls::yield
+    : std::is_same_v<Policy, spin_then_block> ? between_polls::block
+                                              : between_polls::spin;
+
 // The waiting loop behind Mailbox::acquire(expected, policy, ...) and
 // acquire_any().
 //   accept(v):     whether v is a state the caller waits for
 //   seen:          the last state loaded
 //   load():        acquire-load of the state (mark stripped)
 //   is_valid(v):   whether v is a declared state
-//   sleep(until):  one blocking step (spin_then_block only)
+//   sleep(until):  one blocking step (between_polls::block only)
 // Returns nothing when an accepted state was seen (the last load saw it, with
 // acquire), or the reason to give up.
-template <class State, class Accept, class Load, class IsValid, class Sleep, class Liveness>
-std::optional<wait_error> wait_for_state(Accept accept, State& seen, std::uint32_t spins, int mode,
-                                         deadline until, Liveness& alive, Load load, IsValid is_valid,
-                                         Sleep sleep) {
-  // mode: 0 spin, 1 spin then yield, 2 spin then block
+template <between_polls Between, class State, class Accept, class Load, class IsValid, class Sleep,
+          class Liveness>
+std::optional<wait_error> wait_for_state(Accept accept, State& seen, std::uint32_t spins, deadline until,
+                                         Liveness& alive, Load load, IsValid is_valid, Sleep sleep) {
   for (std::uint32_t i = 0; i < spins; ++i) {
     seen = load();
     if (accept(seen)) return std::nullopt;
@@ -261,21 +269,17 @@ std::optional<wait_error> wait_for_state(Accept accept, State& seen, std::uint32
       }
       next_liveness_check = now + liveness_interval;
     }
-    switch (mode) {
-      case 0:
-        for (std::uint32_t i = 0; i < spins_between_clock_reads; ++i) {
-          arch::cpu_relax();
-          seen = load();
-          if (accept(seen)) return std::nullopt;
-          if (!is_valid(seen)) return wait_error::invalid_state;
-        }
-        break;
-      case 1:
-        yield_cpu();
-        break;
-      default:
-        sleep(std::min(until, next_liveness_check) - now);
-        break;
+    if constexpr (Between == between_polls::spin) {
+      for (std::uint32_t i = 0; i < spins_between_clock_reads; ++i) {
+        arch::cpu_relax();
+        seen = load();
+        if (accept(seen)) return std::nullopt;
+        if (!is_valid(seen)) return wait_error::invalid_state;
+      }
+    } else if constexpr (Between == between_polls::yield) {
+      yield_cpu();
+    } else {
+      sleep(std::min(until, next_liveness_check) - now);
     }
   }
 }
