@@ -116,10 +116,10 @@ struct is_valid_states_decl<valid_states<V...>> : std::true_type {};
 template <class Decl>
 struct is_blocking_decl : std::is_same<Decl, blocking_waiters> {};
 
-template <class... Decls>
-using valid_states_tuple = decltype(std::tuple_cat(
-    std::declval<
-        std::conditional_t<is_valid_states_decl<Decls>::value, std::tuple<Decls>, std::tuple<>>>()...));
+// The declarations that Keep<Decl>::value selects, in order, as a std::tuple.
+template <template <class> class Keep, class... Decls>
+using tuple_of = decltype(std::tuple_cat(
+    std::declval<std::conditional_t<Keep<Decls>::value, std::tuple<Decls>, std::tuple<>>>()...));
 
 // The mark a sleeping waiter sets in a blocking layout's state word.
 inline constexpr std::uint32_t waiter_mark = std::uint32_t{1} << 31;
@@ -249,10 +249,6 @@ auto spell_field(std::index_sequence<I...>) -> in_field<Name.value[I]...>;
 template <fixed_string Name>
 using in_field_named = decltype(spell_field<Name>(std::make_index_sequence<Name.size()>{}));
 
-template <class... Decls>
-using member_tuple = decltype(std::tuple_cat(
-    std::declval<std::conditional_t<is_member_decl<Decls>::value, std::tuple<Decls>, std::tuple<>>>()...));
-
 constexpr std::size_t align_up(std::size_t offset, std::size_t alignment) {
   return (offset + alignment - 1) / alignment * alignment;
 }
@@ -278,11 +274,11 @@ class layout {
                 "mailbox::total_size<...>, and the options mailbox::valid_states<...> and "
                 "mailbox::blocking_waiters");
 
-  using members = detail::member_tuple<Decls...>;
+  using members = detail::tuple_of<detail::is_member_decl, Decls...>;
   static constexpr std::size_t total_size_count =
       (std::size_t{detail::is_total_size_decl<Decls>::value} + ... + 0);
   static_assert(total_size_count <= 1, "mailbox::layout: more than one mailbox::total_size<...>");
-  using valid_states_decls = detail::valid_states_tuple<Decls...>;
+  using valid_states_decls = detail::tuple_of<detail::is_valid_states_decl, Decls...>;
   static_assert(std::tuple_size_v<valid_states_decls> <= 1,
                 "mailbox::layout: more than one mailbox::valid_states<...>");
   static constexpr std::size_t blocking_count =
