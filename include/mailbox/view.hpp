@@ -111,8 +111,7 @@ concept names_an_array_payload_field =
 // A char[N] payload field: text that the other side may leave unterminated.
 template <class Layout, fixed_string Name>
 concept names_a_text_field = names_an_array_payload_field<Layout, Name> &&
-                             std::is_same_v < std::remove_extent_t<typename Layout::template type_of<Name>>,
-char > ;
+    (std::is_same_v<std::remove_extent_t<typename Layout::template type_of<Name>>, char>);
 
 template <valid_layout Layout>
 class Mailbox {
@@ -188,8 +187,7 @@ class Mailbox {
     // up to the end (no stale bytes follow). Returns how many characters were
     // stored: fewer than text.size() means it was cut.
     template <fixed_string Name>
-    requires names_a_text_field<Layout, Name> std::size_t set_text(std::string_view text)
-    noexcept {
+    std::size_t set_text(std::string_view text) noexcept requires names_a_text_field<Layout, Name> {
       constexpr std::size_t capacity = std::extent_v<typename Layout::template type_of<Name>>;
       static_assert(capacity > 0);
       char* chars = reinterpret_cast<char*>(field_address<Name>());
@@ -364,8 +362,9 @@ class Mailbox {
     return wait_result(token(base_), seen);
   }
 
+  // The state word with the sleeping-waiter mark, as one acquire-load.
   [[nodiscard]] std::uint32_t raw_word() const noexcept requires(sizeof(state_type) == 4) {
-    return arch::load_acquire(*reinterpret_cast<const std::uint32_t*>(base_ + Layout::state_offset));
+    return detail::load_state_acquire<std::uint32_t>(base_ + Layout::state_offset);
   }
 
   // One blocking step of spin_then_block: mark the word "a waiter sleeps",
