@@ -26,7 +26,7 @@ namespace mailbox {
 class segment_error : public std::system_error {
  public:
   segment_error(int error, std::string operation, std::string name, const std::string& detail = {})
-      : std::system_error(error, std::generic_category(), describe(error, operation, name, detail)),
+      : std::system_error(error, std::generic_category(), describe(operation, name, detail)),
         operation_(std::move(operation)),
         name_(std::move(name)) {}
 
@@ -34,12 +34,11 @@ class segment_error : public std::system_error {
   [[nodiscard]] const std::string& name() const noexcept { return name_; }
 
  private:
-  static std::string describe(int error, const std::string& operation, const std::string& name,
+  // system_error appends ": " + the category's message (strerror text).
+  static std::string describe(const std::string& operation, const std::string& name,
                               const std::string& detail) {
     std::string text = "mailbox::shared_segment: " + operation + " of \"" + name + "\"";
     if (!detail.empty()) text += " (" + detail + ")";
-    // system_error appends ": " + the category's message (strerror text).
-    (void)error;
     return text;
   }
 
