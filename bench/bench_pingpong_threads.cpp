@@ -9,6 +9,7 @@
 
 #include "support/channels.hpp"
 #include "support/environment.hpp"
+#include "support/peers.hpp"
 #include "support/pingpong.hpp"
 #include "support/suite.hpp"
 
@@ -21,14 +22,27 @@ struct threads {
     bench::thread_pingpong<Protocol, Bytes>(state);
   }
   template <std::size_t Bytes>
-  using mutex = bench::mutex_channel<Bytes>;
-  template <std::size_t Bytes>
-  using futex = bench::futex_channel<Bytes, false>;
+  using protocol = bench::interleaved_protocol<
+      bench::mailbox_channel<Bytes>, bench::floor_channel<Bytes>, bench::floor_control_channel<Bytes>,
+      bench::mailbox_channel<Bytes, true>, bench::seq_cst_channel<Bytes>, bench::futex_channel<Bytes, false>,
+      bench::mutex_channel<Bytes>, bench::pipe_channel<Bytes>, bench::eventfd_channel<Bytes>,
+      bench::unix_socket_channel<Bytes>
+#if MAILBOX_BENCH_HAVE_BOOST
+      ,
+      bench::boost_ipc_atomic_ref_channel<Bytes>, bench::boost_message_queue_channel<Bytes>,
+      bench::boost_spsc_queue_channel<Bytes>
+#endif
+#if MAILBOX_BENCH_HAVE_ZEROMQ
+      ,
+      bench::zeromq_channel<Bytes, false>
+#endif
+      >;
 };
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  benchmark::AddCustomContext("peers_left_out", bench::peers_left_out());
   bench::pingpong_suite<threads>::register_all();
   return bench::run_main(argc, argv);
 }

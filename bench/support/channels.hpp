@@ -1,16 +1,23 @@
 // The ways two parties can hand a payload back and forth, each over a region
 // of memory it does not own (a local buffer for threads, a MAP_SHARED mapping
-// for processes). Every channel runs the same protocol: wait until it is my
-// turn, read the whole payload, write the whole payload, give the turn away.
-// They differ only in how the turn is waited for and handed over.
+// for processes). Every channel runs the same request/reply: the pinger writes
+// the whole request and hands it over, the ponger waits for it, reads it
+// whole, writes the whole reply and hands it back, the pinger waits for the
+// reply and reads it whole. They differ only in how a turn is waited for and
+// handed over. Each round trip starts and ends with the turn at the pinger,
+// so channels over separate regions can take turns within one run (see
+// interleaved.hpp).
 //
 // A channel provides
+//   static constexpr std::string_view name;       the variant's name
+//   static constexpr bool spins;                  waits by spinning (no system call)
 //   static constexpr std::size_t size;            bytes of region it needs
-//   static void initialize(std::span<std::byte>); first-touch, first state
+//   static void initialize(std::span<std::byte>); first-touch, first state, descriptors
 //   static void destroy(std::span<std::byte>);
-//   explicit channel(std::span<std::byte>);       a view
-//   template <class Body> void handoff(turn mine, turn next, Body&& body);
-// where body gets the payload as std::span<std::uint64_t, words>.
+//   channel(std::span<std::byte>, side);          one side's view
+//   template <class Fill, class Check> void request(Fill&&, Check&&);   the pinger
+//   template <class Body> void serve(Body&&);                           the ponger
+// where fill, check and body get the payload as std::span<std::uint64_t, words>.
 #pragma once
 
 #include <linux/futex.h>
@@ -33,6 +40,9 @@ namespace bench {
 
 enum class turn : std::uint32_t { pinger, ponger };
 
+// Which end of a channel a view is.
+enum class side { pinger, ponger };
+
 inline constexpr std::size_t cache_line = 64;
 
 // The spin-wait hint a careful hand-written loop uses: the same one the
@@ -46,6 +56,9 @@ inline constexpr std::size_t cache_line = 64;
   std::atomic_signal_fence(std::memory_order_seq_cst);
 #endif
 }
+
+template <std::size_t Bytes>
+using payload_span = std::span<std::uint64_t, Bytes / 8>;
 
 // --- the library ------------------------------------------------------------
 
@@ -68,22 +81,34 @@ class mailbox_channel {
 
  public:
   static constexpr std::string_view name = StateOnOwnLine ? "mailbox_state_own_line" : "mailbox";
+  static constexpr bool spins = true;
   static constexpr std::size_t size = layout::size;
-  static constexpr std::size_t state_offset = layout::state_offset;
-  static constexpr std::size_t payload_offset = layout::template offset_of<"payload">;
 
   static void initialize(std::span<std::byte> region) {
     (void)mailbox::Mailbox<layout>::initialize(region, turn::pinger);
   }
   static void destroy(std::span<std::byte>) noexcept {}
 
-  explicit mailbox_channel(std::span<std::byte> region) : box_(region) {}
+  mailbox_channel(std::span<std::byte> region, side) : box_(region) {}
+
+  template <class Fill, class Check>
+  [[gnu::always_inline]] void request(Fill&& fill, Check&& check) {
+    {
+      // The turn is ours between round trips: this acquire sees it at once.
+      auto token = box_.acquire(turn::pinger);
+      fill(token.template span<"payload">());
+      std::move(token).publish(turn::ponger);
+    }
+    // Dropping the token leaves the turn here for the next request.
+    auto token = box_.acquire(turn::pinger);
+    check(token.template span<"payload">());
+  }
 
   template <class Body>
-  [[gnu::always_inline]] void handoff(turn mine, turn next, Body&& body) {
-    auto token = box_.acquire(mine);
+  [[gnu::always_inline]] void serve(Body&& body) {
+    auto token = box_.acquire(turn::ponger);
     body(token.template span<"payload">());
-    std::move(token).publish(next);
+    std::move(token).publish(turn::pinger);
   }
 
  private:
@@ -100,46 +125,73 @@ struct alignas(cache_line) plain_block {
   std::uint64_t payload[Bytes / 8];
 };
 
+template <std::size_t Bytes>
+plain_block<Bytes>* initialize_plain_block(std::span<std::byte> region) {
+  auto* b = ::new (region.data()) plain_block<Bytes>{};
+  std::atomic_ref<turn>(b->state).store(turn::pinger, std::memory_order_release);
+  return b;
+}
+
+template <std::size_t Bytes>
+plain_block<Bytes>* as_plain_block(std::span<std::byte> region) {
+  return std::launder(reinterpret_cast<plain_block<Bytes>*>(region.data()));
+}
+
 // With acquire/release this is the floor: the cheapest correct way to write
 // the protocol by hand. With seq_cst it is what `std::atomic<T>` gives by
-// default.
-template <std::size_t Bytes, std::memory_order Load, std::memory_order Store>
+// default. Control names a second, identical floor: interleaved with the
+// first, how far their ratio strays from 1 is the method's own noise.
+template <std::size_t Bytes, std::memory_order Load, std::memory_order Store, bool Control = false>
 class atomic_ref_channel {
   using block = plain_block<Bytes>;
 
  public:
-  static constexpr std::string_view name = Store == std::memory_order_seq_cst ? "seq_cst" : "floor";
+  static constexpr std::string_view name =
+      Store == std::memory_order_seq_cst ? "seq_cst" : (Control ? "floor_control" : "floor");
+  static constexpr bool spins = true;
   static constexpr std::size_t size = sizeof(block);
-  static constexpr std::size_t state_offset = offsetof(block, state);
-  static constexpr std::size_t payload_offset = offsetof(block, payload);
 
-  static void initialize(std::span<std::byte> region) {
-    block* b = ::new (region.data()) block{};
-    std::atomic_ref<turn>(b->state).store(turn::pinger, std::memory_order_release);
-  }
+  static void initialize(std::span<std::byte> region) { (void)initialize_plain_block<Bytes>(region); }
   static void destroy(std::span<std::byte>) noexcept {}
 
-  explicit atomic_ref_channel(std::span<std::byte> region)
-      : block_(std::launder(reinterpret_cast<block*>(region.data()))) {}
+  atomic_ref_channel(std::span<std::byte> region, side) : block_(as_plain_block<Bytes>(region)) {}
+
+  template <class Fill, class Check>
+  [[gnu::always_inline]] void request(Fill&& fill, Check&& check) {
+    wait_for(turn::pinger);
+    fill(payload_span<Bytes>(block_->payload));
+    give(turn::ponger);
+    wait_for(turn::pinger);
+    check(payload_span<Bytes>(block_->payload));
+  }
 
   template <class Body>
-  [[gnu::always_inline]] void handoff(turn mine, turn next, Body&& body) {
-    std::atomic_ref<turn> state(block_->state);
-    // Pairs with the other side's store below: their payload writes are
-    // visible once we see `mine`.
-    while (state.load(Load) != mine) spin_pause();
-    body(std::span<std::uint64_t, Bytes / 8>(block_->payload));
-    // Pairs with the other side's load above: our payload writes are visible
-    // to them once they see `next`.
-    state.store(next, Store);
+  [[gnu::always_inline]] void serve(Body&& body) {
+    wait_for(turn::ponger);
+    body(payload_span<Bytes>(block_->payload));
+    give(turn::pinger);
   }
 
  private:
+  // Pairs with the other side's store in give(): their payload writes are
+  // visible once we see `mine`.
+  [[gnu::always_inline]] void wait_for(turn mine) noexcept {
+    while (std::atomic_ref<turn>(block_->state).load(Load) != mine) spin_pause();
+  }
+  // Pairs with the other side's load in wait_for(): our payload writes are
+  // visible to them once they see `next`.
+  [[gnu::always_inline]] void give(turn next) noexcept {
+    std::atomic_ref<turn>(block_->state).store(next, Store);
+  }
+
   block* block_;
 };
 
 template <std::size_t Bytes>
 using floor_channel = atomic_ref_channel<Bytes, std::memory_order_acquire, std::memory_order_release>;
+template <std::size_t Bytes>
+using floor_control_channel =
+    atomic_ref_channel<Bytes, std::memory_order_acquire, std::memory_order_release, true>;
 template <std::size_t Bytes>
 using seq_cst_channel = atomic_ref_channel<Bytes, std::memory_order_seq_cst, std::memory_order_seq_cst>;
 
@@ -155,19 +207,32 @@ class futex_channel {
 
  public:
   static constexpr std::string_view name = "futex";
+  static constexpr bool spins = false;
   static constexpr std::size_t size = sizeof(block);
 
-  static void initialize(std::span<std::byte> region) {
-    block* b = ::new (region.data()) block{};
-    std::atomic_ref<turn>(b->state).store(turn::pinger, std::memory_order_release);
-  }
+  static void initialize(std::span<std::byte> region) { (void)initialize_plain_block<Bytes>(region); }
   static void destroy(std::span<std::byte>) noexcept {}
 
-  explicit futex_channel(std::span<std::byte> region)
-      : block_(std::launder(reinterpret_cast<block*>(region.data()))) {}
+  futex_channel(std::span<std::byte> region, side) : block_(as_plain_block<Bytes>(region)) {}
+
+  template <class Fill, class Check>
+  void request(Fill&& fill, Check&& check) {
+    wait_for(turn::pinger);
+    fill(payload_span<Bytes>(block_->payload));
+    give(turn::ponger);
+    wait_for(turn::pinger);
+    check(payload_span<Bytes>(block_->payload));
+  }
 
   template <class Body>
-  void handoff(turn mine, turn next, Body&& body) {
+  void serve(Body&& body) {
+    wait_for(turn::ponger);
+    body(payload_span<Bytes>(block_->payload));
+    give(turn::pinger);
+  }
+
+ private:
+  void wait_for(turn mine) noexcept {
     std::atomic_ref<turn> state(block_->state);
     for (turn seen; (seen = state.load(std::memory_order_acquire)) != mine;) {
       // Sleeps only if the word still holds `seen`, so a wake between the
@@ -175,12 +240,12 @@ class futex_channel {
       ::syscall(SYS_futex, &block_->state, FUTEX_WAIT | private_flag, static_cast<std::uint32_t>(seen),
                 nullptr, nullptr, 0);
     }
-    body(std::span<std::uint64_t, Bytes / 8>(block_->payload));
-    state.store(next, std::memory_order_release);
+  }
+  void give(turn next) noexcept {
+    std::atomic_ref<turn>(block_->state).store(next, std::memory_order_release);
     ::syscall(SYS_futex, &block_->state, FUTEX_WAKE | private_flag, 1, nullptr, nullptr, 0);
   }
 
- private:
   block* block_;
 };
 
@@ -197,6 +262,7 @@ class mutex_channel {
 
  public:
   static constexpr std::string_view name = "mutex_condvar";
+  static constexpr bool spins = false;
   static constexpr std::size_t size = sizeof(block);
 
   static void initialize(std::span<std::byte> region) { ::new (region.data()) block{}; }
@@ -204,21 +270,34 @@ class mutex_channel {
     std::launder(reinterpret_cast<block*>(region.data()))->~block();
   }
 
-  explicit mutex_channel(std::span<std::byte> region)
+  mutex_channel(std::span<std::byte> region, side)
       : block_(std::launder(reinterpret_cast<block*>(region.data()))) {}
 
+  template <class Fill, class Check>
+  void request(Fill&& fill, Check&& check) {
+    handoff(turn::pinger, turn::ponger, fill);
+    std::unique_lock lock(block_->mutex);
+    block_->changed.wait(lock, [&] { return block_->state == turn::pinger; });
+    check(payload_span<Bytes>(block_->payload));
+  }
+
   template <class Body>
-  void handoff(turn mine, turn next, Body&& body) {
+  void serve(Body&& body) {
+    handoff(turn::ponger, turn::pinger, body);
+  }
+
+ private:
+  template <class Body>
+  void handoff(turn mine, turn next, Body& body) {
     {
       std::unique_lock lock(block_->mutex);
       block_->changed.wait(lock, [&] { return block_->state == mine; });
-      body(std::span<std::uint64_t, Bytes / 8>(block_->payload));
+      body(payload_span<Bytes>(block_->payload));
       block_->state = next;
     }
     block_->changed.notify_one();
   }
 
- private:
   block* block_;
 };
 
@@ -237,6 +316,7 @@ class pshared_mutex_channel {
 
  public:
   static constexpr std::string_view name = "mutex_condvar";
+  static constexpr bool spins = false;
   static constexpr std::size_t size = sizeof(block);
 
   static void initialize(std::span<std::byte> region) {
@@ -259,20 +339,34 @@ class pshared_mutex_channel {
     ::pthread_mutex_destroy(&b->mutex);
   }
 
-  explicit pshared_mutex_channel(std::span<std::byte> region)
+  pshared_mutex_channel(std::span<std::byte> region, side)
       : block_(std::launder(reinterpret_cast<block*>(region.data()))) {}
 
+  template <class Fill, class Check>
+  void request(Fill&& fill, Check&& check) {
+    handoff(turn::pinger, turn::ponger, fill);
+    ::pthread_mutex_lock(&block_->mutex);
+    while (block_->state != turn::pinger) ::pthread_cond_wait(&block_->changed, &block_->mutex);
+    check(payload_span<Bytes>(block_->payload));
+    ::pthread_mutex_unlock(&block_->mutex);
+  }
+
   template <class Body>
-  void handoff(turn mine, turn next, Body&& body) {
+  void serve(Body&& body) {
+    handoff(turn::ponger, turn::pinger, body);
+  }
+
+ private:
+  template <class Body>
+  void handoff(turn mine, turn next, Body& body) {
     ::pthread_mutex_lock(&block_->mutex);
     while (block_->state != mine) ::pthread_cond_wait(&block_->changed, &block_->mutex);
-    body(std::span<std::uint64_t, Bytes / 8>(block_->payload));
+    body(payload_span<Bytes>(block_->payload));
     block_->state = next;
     ::pthread_mutex_unlock(&block_->mutex);
     ::pthread_cond_signal(&block_->changed);
   }
 
- private:
   block* block_;
 };
 

@@ -164,10 +164,13 @@ class round_trip_clock {
  public:
   void start() noexcept { last_ = tick_clock::now(); }
 
-  [[gnu::always_inline]] void lap(latency_histogram& histogram) noexcept {
+  // Records the time since the previous lap (or start) and returns it.
+  [[gnu::always_inline]] std::uint64_t lap(latency_histogram& histogram) noexcept {
     const std::uint64_t now = tick_clock::now();
-    histogram.record(now - last_);
+    const std::uint64_t ticks = now - last_;
+    histogram.record(ticks);
     last_ = now;
+    return ticks;
   }
 
  private:
