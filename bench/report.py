@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
-"""Summarises Google Benchmark JSON files written by scripts/bench.sh.
+"""Summarises the Google Benchmark JSON files written by scripts/bench.sh.
 
-Prints a compact table (variant, payload, mean, median, p99, ratio to the
-hand-written floor), writes the same table as Markdown for the README, and
-writes the data and gnuplot script for the round-trip latency plot.
+Writes summary.json (DESIGN.md, "Benchmark results as data"), then draws
+everything else from it: the table (text and Markdown), the plot's data and
+gnuplot script, and, with --readme, the README's table.
 
-  report.py --markdown table.md --plot-data latency.dat --plot-script latency.gp \
-            --plot-output latency.png results/*.json
+  report.py results/*.json --summary summary.json --markdown table.md \
+            --plot-data latency.dat --plot-script latency.gp --plot-output latency.png
 
-Benchmark names follow <group>/<variant>/<payload bytes> for ping-pongs
-(group: threads or processes) and uncontended/<access>/<variant> for single
-accesses; anything else is listed as it is.
+The ping-pong benchmarks are <transport>/interleaved/<payload bytes>: every
+variant of one transport and payload took turns in short blocks within one
+run, and reports its figures as counters "<variant>.<figure>" (see
+bench/support/interleaved.hpp). Single accesses are uncontended/<access>/<variant>;
+anything else is listed as it is.
 """
 
 import argparse
@@ -18,24 +20,46 @@ import json
 import os
 import sys
 
-PINGPONG_GROUPS = ("threads", "processes")
+TRANSPORTS = ("threads", "processes")
 FLOOR = "floor"
-# The hand-written twin each uncontended access is compared with.
-UNCONTENDED_REFERENCE = {
-    "load": "atomic_ref_acquire",
-    "store": "atomic_ref_release",
-    "turn": "atomic_ref_acquire_release",
-}
-# Mailbox must be within these factors of the floor (issue 4's targets).
-TARGETS = {("threads", 8): 1.03, ("threads", 64): 1.03, ("processes", 8): 1.05, ("processes", 64): 1.05}
-CONTEXT_KEYS = ("target_architecture", "cpu_model", "num_cpus", "mhz_per_cpu", "host_name", "mailbox_backend", "compiler",
-                "mailbox_build", "library_build_type", "pinning", "latency_clock", "date")
+CONTROL = "floor_control"  # a second floor, interleaved with the first: the method's own noise
+# Variants in table order: the library, its floor, the layout variant, what
+# std::atomic gives by default, then what users would pick instead.
+VARIANT_ORDER = ["mailbox", "floor", "mailbox_state_own_line", "seq_cst", "boost_spsc_queue",
+                 "boost_ipc_atomic_ref", "futex", "eventfd", "pipe", "unix_socket", "mutex_condvar",
+                 "boost_message_queue", "zeromq"]
+# The ones a user would pick instead of a mailbox (the "ahead of every peer" check).
+PEERS = ["boost_spsc_queue", "boost_ipc_atomic_ref", "futex", "eventfd", "pipe", "unix_socket",
+         "mutex_condvar", "boost_message_queue", "zeromq"]
+# A run is unstable when the floor_vs_floor control strays from 1 by more
+# than CONTROL_LIMIT, or when the blocks of mailbox or floor disagree; a
+# variant's figure is unstable when its blocks' figures (each the mean of a
+# block's fastest 90 %) spread from the 10th to the 90th percentile by more
+# than BLOCK_LIMIT.
+CONTROL_LIMIT = 0.02
+BLOCK_LIMIT = 0.25
+# mailbox must be within this factor of the floor (issue 10: 3 %).
+TARGETS = {("threads", 8): 1.03, ("threads", 64): 1.03, ("processes", 8): 1.03, ("processes", 64): 1.03}
+UNCONTENDED_REFERENCE = {"load": "atomic_ref_acquire", "store": "atomic_ref_release",
+                         "turn": "atomic_ref_acquire_release"}
+CONTEXT_KEYS = ("target_architecture", "cpu_model", "num_cpus", "mhz_per_cpu", "host_name", "mailbox_backend",
+                "compiler", "mailbox_build", "library_build_type", "pinning", "latency_clock", "peers_left_out",
+                "date")
+
+
+# --- reading Google Benchmark's JSON ----------------------------------------------------
+
+def strip(name):
+    for suffix in ("/real_time", "/manual_time"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
 
 
 def load(paths):
-    """The median-over-repetitions rows of every file (or the plain rows when
-    a file has no aggregates), and the first file's context."""
-    rows, context, spreads, fastest = {}, {}, {}, {}
+    """The rows of every file (medians where a file has aggregates), by name,
+    and the merged context."""
+    rows, context, spreads = {}, {}, {}
     for path in paths:
         try:
             with open(path) as f:
@@ -48,106 +72,121 @@ def load(paths):
         benchmarks = data.get("benchmarks", [])
         has_aggregates = any(b.get("run_type") == "aggregate" for b in benchmarks)
         for b in benchmarks:
+            name = strip(b.get("run_name", b["name"]))
             if b.get("error_occurred"):
-                rows[strip(b["run_name"])] = {"error": b.get("error_message", "error")}
-                continue
-            if has_aggregates and b.get("aggregate_name") == "cv":
-                spreads[strip(b["run_name"])] = b
-                continue
-            if has_aggregates and b.get("aggregate_name") == "min":
-                fastest[strip(b["run_name"])] = b
-                continue
-            if has_aggregates and b.get("aggregate_name") != "median":
-                continue
-            if not has_aggregates and b.get("run_type") == "aggregate":
-                continue
-            rows[strip(b.get("run_name", b["name"]))] = b
-    # How much the figure moved between repetitions (coefficient of variation).
+                rows[name] = {"error": b.get("error_message", "error")}
+            elif has_aggregates and b.get("aggregate_name") == "cv":
+                spreads[name] = b
+            elif has_aggregates and b.get("aggregate_name") == "min":
+                rows.setdefault(name, {})["fastest"] = b
+            elif not has_aggregates or b.get("aggregate_name") == "median":
+                if has_aggregates or b.get("run_type") != "aggregate":
+                    rows.setdefault(name, {}).update(b)
     for name, cv in spreads.items():
         if name in rows and "error" not in rows[name]:
-            rows[name]["spread"] = cv.get("trimmed_mean_ns", cv.get("real_time"))
-            rows[name]["spread_ratio"] = cv.get("a_over_b")
-    # The fastest repetition's figure; the median's when there is no "min".
-    for name, row in rows.items():
-        if "error" not in row:
-            row["best"] = fastest.get(name, row)
+            rows[name]["spread"] = cv.get("real_time")
     return rows, context
 
 
-def strip(name):
-    for suffix in ("/real_time", "/manual_time"):
-        if name.endswith(suffix):
-            return name[: -len(suffix)]
-    return name
+def to_ns(row, key="real_time"):
+    if key not in row:
+        return None
+    scale = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}[row.get("time_unit", "ns")]
+    return row[key] * scale
 
+
+# --- summary.json -------------------------------------------------------------------------
+
+def summarise(rows, context):
+    results, runs, uncontended, other = [], [], [], []
+    for name in sorted(rows):
+        row = rows[name]
+        parts = name.split("/")
+        if len(parts) == 3 and parts[0] in TRANSPORTS and parts[1] == "interleaved" and parts[2].isdigit():
+            transport, payload = parts[0], int(parts[2])
+            if "error" in row:
+                runs.append({"transport": transport, "payload_bytes": payload, "error": row["error"],
+                             "stable": False, "unstable_because": ["the run failed: " + row["error"]]})
+                continue
+            variants = sorted({k.split(".", 1)[0] for k in row if "." in k and not k.startswith(".")})
+            reasons = []
+            control = row.get(f"{CONTROL}.vs_floor")
+            if control is not None and abs(control - 1) > CONTROL_LIMIT:
+                reasons.append(f"the floor_vs_floor control is {control:.3f} (limit 1 +- {CONTROL_LIMIT:.2f})")
+            entries = []
+            for variant in variants:
+                if variant == CONTROL:
+                    continue
+                get = lambda figure: row.get(f"{variant}.{figure}")
+                low, high = get("block_p10_ns") or 0.0, get("block_p90_ns") or 0.0
+                block_spread = high / low - 1 if low > 0 else None
+                unstable = None
+                if block_spread is None or block_spread > BLOCK_LIMIT:
+                    unstable = (f"its blocks disagree: {low:,.0f} to {high:,.0f} ns from the 10th to the 90th "
+                                f"percentile (limit {100 * BLOCK_LIMIT:.0f} %)")
+                    if variant in ("mailbox", FLOOR):
+                        reasons.append(f"{variant}: {unstable}")
+                entries.append({
+                    "transport": transport, "variant": variant, "payload_bytes": payload,
+                    "round_trip_ns": get("round_trip_ns"), "p99_ns": get("p99_ns"),
+                    "vs_mailbox": get("vs_mailbox"),
+                    "vs_mailbox_p25": get("vs_mailbox_p25"), "vs_mailbox_p75": get("vs_mailbox_p75"),
+                    "vs_floor": get("vs_floor"), "vs_floor_p25": get("vs_floor_p25"),
+                    "vs_floor_p75": get("vs_floor_p75"), "median_ns": get("median_ns"),
+                    "samples": int(get("samples") or 0), "block_p10_ns": low, "block_p90_ns": high,
+                    "stable": unstable is None, "unstable_because": unstable})
+            for entry in entries:
+                if reasons and entry["stable"]:
+                    entry["stable"] = False
+                    entry["unstable_because"] = "the run is unstable"
+            results += entries
+            runs.append({"transport": transport, "payload_bytes": payload, "rounds": int(row.get("rounds", 0)),
+                         "round_trips_per_block": {"spinning": int(row.get("spin_block", 0)),
+                                                   "sleeping": int(row.get("blocking_block", 0))},
+                         "floor_vs_floor": control, "stable": not reasons, "unstable_because": reasons})
+        elif len(parts) == 3 and parts[0] == "uncontended":
+            if "error" in row:
+                continue
+            reference = rows.get(f"uncontended/{parts[1]}/{UNCONTENDED_REFERENCE.get(parts[1], '')}", {})
+            fastest = row.get("fastest", row)
+            uncontended.append({"access": parts[1], "variant": parts[2], "ns_per_op": to_ns(row),
+                                "fastest_repetition_ns": to_ns(fastest), "spread": row.get("spread"),
+                                "vs_hand_written": (to_ns(row) / to_ns(reference))
+                                if reference and "error" not in reference else None})
+        else:
+            if "error" in row:
+                other.append({"benchmark": name, "error": row["error"]})
+            else:
+                other.append({"benchmark": name, "real_time_ns": to_ns(row), "median_ns": row.get("median_ns"),
+                              "p99_ns": row.get("p99_ns")})
+    order = {v: i for i, v in enumerate(VARIANT_ORDER)}
+    results.sort(key=lambda r: (TRANSPORTS.index(r["transport"]), r["payload_bytes"],
+                                order.get(r["variant"], len(order)), r["variant"]))
+    runs.sort(key=lambda r: (TRANSPORTS.index(r["transport"]), r["payload_bytes"]))
+    context = {key: context[key] for key in CONTEXT_KEYS if key in context} | {
+        "method": ("every variant of one transport and payload took turns in blocks, in a fixed pseudo-random "
+                   "order per round, within one run; round_trip_ns = mean of the fastest 99 % of its round "
+                   "trips; vs_floor and vs_mailbox = median over rounds of the round's ratio of block figures "
+                   "(each the mean of a block's fastest 90 %), with quartiles _p25 and _p75"),
+        "unstable_when": (f"floor_vs_floor strays from 1 by more than {CONTROL_LIMIT:.2f}, or a variant's block "
+                          f"figures spread by more than {100 * BLOCK_LIMIT:.0f} % from the 10th to the 90th "
+                          "percentile (for mailbox or floor this makes the whole run unstable)"),
+    }
+    return {"context": context, "results": results, "runs": runs, "uncontended": uncontended, "other": other}
+
+
+# --- the table ----------------------------------------------------------------------------
 
 def ns(value):
     return "-" if value is None else f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
 
 
-def spread(row):
-    return "-" if row.get("spread") is None else f"{100 * row['spread']:.0f}%"
-
-
-def ratio(value, reference):
-    if value is None or not reference:
+def ratio_with_spread(value, low, high):
+    if value is None:
         return "-"
-    return f"{value / reference:.2f}"
-
-
-def to_ns(row, key):
-    if key not in row:
-        return None
-    unit = row.get("time_unit", "ns")
-    scale = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}[unit]
-    return row[key] * (scale if key.endswith("_time") else 1.0)
-
-
-def pingpong_rows(rows):
-    """{(group, payload): {variant: row}} for the ping-pong benchmarks."""
-    table = {}
-    for name, row in rows.items():
-        parts = name.split("/")
-        if len(parts) == 3 and parts[0] in PINGPONG_GROUPS and parts[2].isdigit() and "_vs_" not in parts[1]:
-            table.setdefault((parts[0], int(parts[2])), {})[parts[1]] = row
-    return table
-
-
-def paired_rows(rows):
-    """{(group, pair, payload): row} for the <a>_vs_<b> benchmarks."""
-    table = {}
-    for name, row in rows.items():
-        parts = name.split("/")
-        if len(parts) == 3 and parts[0] in PINGPONG_GROUPS and parts[2].isdigit() and "_vs_" in parts[1]:
-            table[(parts[0], parts[1], int(parts[2]))] = row
-    return table
-
-
-def paired_table(rows, markdown):
-    headers = ["pair a_vs_b", "payload", "a mean ns", "b mean ns", "a / b", "spread of a / b"]
-    sections = []
-    table = paired_rows(rows)
-    for group in PINGPONG_GROUPS:
-        lines = []
-        for (g, pair, payload) in sorted(table, key=lambda k: (k[2], k[1] != "mailbox_vs_floor", k[1])):
-            if g != group:
-                continue
-            row = table[(g, pair, payload)]
-            if "error" in row:
-                lines.append([pair, f"{payload} B", "error: " + row["error"], "", "", ""])
-                continue
-            cv = row.get("spread_ratio")
-            lines.append([pair, f"{payload} B", ns(row.get("a_mean_ns")), ns(row.get("b_mean_ns")),
-                          f"{row.get('a_over_b', float('nan')):.3f}", "-" if cv is None else f"{100 * cv:.1f}%"])
-        if lines:
-            sections.append((f"{group.capitalize()}, paired: a and b take turns every 1024 round trips in one run "
-                             "(floor_vs_floor shows the method's own noise)", render(headers, lines, markdown)))
-    return sections
-
-
-def variant_order(variants):
-    preferred = ["mailbox", "floor", "mailbox_state_own_line", "seq_cst", "futex", "mutex_condvar"]
-    return [v for v in preferred if v in variants] + sorted(v for v in variants if v not in preferred)
+    if low is None or high is None:
+        return f"{value:.3f}"
+    return f"{value:.3f} ({low:.3f}-{high:.3f})"
 
 
 def render(headers, lines, markdown):
@@ -156,161 +195,181 @@ def render(headers, lines, markdown):
         out += ["| " + " | ".join(line) + " |" for line in lines]
         return "\n".join(out)
     widths = [max(len(h), *(len(line[i]) for line in lines)) if lines else len(h) for i, h in enumerate(headers)]
-    fmt = lambda cells: "  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+    fmt = lambda cells: "  ".join(c.ljust(w) if i in (0, len(cells) - 1) else c.rjust(w)
+                                   for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
     return "\n".join([fmt(headers), fmt(["-" * w for w in widths])] + [fmt(line) for line in lines])
 
 
-def best(row, key):
-    """The fastest repetition's value of key (real_time in ns, or a counter)."""
-    source = row.get("best", row)
-    return to_ns(source, key) if key == "real_time" else source.get(key)
-
-
-def pingpong_table(rows, markdown):
-    headers = ["variant", "payload", "median ns", "p99 ns", "mean ns", "spread", "x floor", "mean of all ns"]
+def pingpong_sections(summary, markdown):
+    headers = ["variant", "round trip ns", "p99 ns", "x floor (quartiles)", "x mailbox", "note"]
     sections = []
-    table = pingpong_rows(rows)
-    for group in PINGPONG_GROUPS:
+    for run in summary["runs"]:
+        transport, payload = run["transport"], run["payload_bytes"]
+        what = {"threads": "two threads", "processes": "two processes (fork, MAP_SHARED)"}[transport]
+        title = f"Round trip between {what}, {payload} B payload"
+        if "error" in run:
+            sections.append((title, "error: " + run["error"]))
+            continue
+        title += (f": {run['rounds']} rounds, floor_vs_floor {run['floor_vs_floor']:.3f}"
+                  if run.get("floor_vs_floor") is not None else f": {run['rounds']} rounds")
+        if not run["stable"]:
+            title += " -- UNSTABLE RUN: " + "; ".join(run["unstable_because"])
         lines = []
-        for payload in sorted(p for g, p in table if g == group):
-            variants = table[(group, payload)]
-            floor = variants.get(FLOOR, {})
-            for variant in variant_order(variants):
-                row = variants[variant]
-                if "error" in row:
-                    lines.append([variant, f"{payload} B", "error: " + row["error"]] + [""] * 5)
-                    continue
-                lines.append([variant, f"{payload} B", ns(row.get("median_ns")), ns(row.get("p99_ns")),
-                              ns(row.get("trimmed_mean_ns")), spread(row),
-                              ratio(row.get("trimmed_mean_ns"), floor.get("trimmed_mean_ns")),
-                              ns(to_ns(row, "real_time"))])
-        if lines:
-            title = {"threads": "Round trip between two threads",
-                     "processes": "Round trip between two processes (fork, MAP_SHARED)"}[group]
-            sections.append((title, render(headers, lines, markdown)))
+        for r in summary["results"]:
+            if r["transport"] != transport or r["payload_bytes"] != payload:
+                continue
+            note = "" if r["stable"] else ("unstable" if r["unstable_because"] == "the run is unstable"
+                                           else "unstable: blocks disagree")
+            lines.append([r["variant"], ns(r["round_trip_ns"]), ns(r["p99_ns"]),
+                          ratio_with_spread(r["vs_floor"], r["vs_floor_p25"], r["vs_floor_p75"]),
+                          "-" if r["vs_mailbox"] is None else f"{r['vs_mailbox']:.2f}", note])
+        sections.append((title, render(headers, lines, markdown)))
     return sections
 
 
-def uncontended_table(rows, markdown):
-    headers = ["access", "variant", "ns/op", "fastest repetition", "spread", "x hand-written"]
-    lines = []
-    for name in sorted(n for n in rows if n.startswith("uncontended/")):
-        parts = name.split("/")
-        if len(parts) != 3 or "error" in rows[name]:
-            continue
-        access, variant = parts[1], parts[2]
-        reference = rows.get(f"uncontended/{access}/{UNCONTENDED_REFERENCE.get(access, '')}", {})
-        lines.append([access, variant, f"{to_ns(rows[name], 'real_time'):.2f}",
-                      f"{best(rows[name], 'real_time'):.2f}", spread(rows[name]),
-                      ratio(to_ns(rows[name], "real_time"), to_ns(reference, "real_time") if reference else None)])
+def uncontended_section(summary, markdown):
     order = {"load": 0, "store": 1, "turn": 2}
-    lines.sort(key=lambda line: (order.get(line[0], 9), not line[1].startswith("mailbox"),
-                                 line[1] != UNCONTENDED_REFERENCE.get(line[0]), line[1]))
+    rows = sorted(summary["uncontended"], key=lambda u: (order.get(u["access"], 9), not u["variant"].startswith("mailbox"),
+                                                        u["variant"] != UNCONTENDED_REFERENCE.get(u["access"]),
+                                                        u["variant"]))
+    lines = [[u["access"], u["variant"], f"{u['ns_per_op']:.2f}", f"{u['fastest_repetition_ns']:.2f}",
+              "-" if u["spread"] is None else f"{100 * u['spread']:.0f}%",
+              "-" if u["vs_hand_written"] is None else f"{u['vs_hand_written']:.2f}"] for u in rows]
+    if not lines:
+        return []
     return [("Uncontended ordered accesses (the reference: the hand-written acquire/release twin)",
-             render(headers, lines, markdown))] if lines else []
+             render(["access", "variant", "ns/op", "fastest repetition", "spread", "x hand-written"], lines,
+                    markdown))]
 
 
-def other_table(rows, markdown):
-    known = set(n for n in rows if n.startswith("uncontended/"))
-    for (group, payload), variants in pingpong_rows(rows).items():
-        known.update(f"{group}/{v}/{payload}" for v in variants)
-    known.update(f"{group}/{pair}/{payload}" for group, pair, payload in paired_rows(rows))
-    lines = []
-    for name in sorted(set(rows) - known):
-        row = rows[name]
-        if "error" in row:
-            lines.append([name, "error: " + row["error"], "", ""])
-        else:
-            lines.append([name, ns(to_ns(row, "real_time")), ns(row.get("median_ns")), ns(row.get("p99_ns"))])
+def other_section(summary, markdown):
+    lines = [[o["benchmark"], "error: " + o["error"], "", ""] if "error" in o else
+             [o["benchmark"], ns(o["real_time_ns"]), ns(o["median_ns"]), ns(o["p99_ns"])] for o in summary["other"]]
     if not lines:
         return []
     return [("Other benchmarks", render(["benchmark", "mean ns", "median ns", "p99 ns"], lines, markdown))]
 
 
-def targets(rows):
-    table = pingpong_rows(rows)
-    paired = paired_rows(rows)
+def targets(summary):
     out = []
-    for (group, payload), limit in TARGETS.items():
-        pair = paired.get((group, "mailbox_vs_floor", payload))
-        control = paired.get((group, "floor_vs_floor", payload))
-        if pair and "error" not in pair and "a_over_b" in pair:
-            verdict = "met" if pair["a_over_b"] <= limit else "MISSED"
-            note = f"; the floor_vs_floor control: {control['a_over_b']:.3f}" if control and "a_over_b" in control else ""
-            out.append(f"{group} {payload} B, paired: mailbox / floor = {pair['a_over_b']:.3f} "
-                       f"(target <= {limit:.2f}: {verdict}){note}")
-    for (group, payload), limit in TARGETS.items():
-        variants = table.get((group, payload), {})
-        mailbox, floor = variants.get("mailbox"), variants.get(FLOOR)
-        if not mailbox or not floor or "error" in mailbox or "error" in floor:
+    by_key = {(r["transport"], r["payload_bytes"], r["variant"]): r for r in summary["results"]}
+    for (transport, payload), limit in TARGETS.items():
+        mailbox = by_key.get((transport, payload, "mailbox"))
+        if not mailbox or mailbox["vs_floor"] is None:
             continue
-        if not floor.get("trimmed_mean_ns"):
-            continue
-        by_mean = mailbox["trimmed_mean_ns"] / floor["trimmed_mean_ns"]
-        verdict = "met" if by_mean <= limit else "MISSED"
-        out.append(f"{group} {payload} B, separate runs: mailbox / floor = {by_mean:.3f} "
-                   f"(target <= {limit:.2f}: {verdict})")
-    for access, reference in (("load", "atomic_ref_acquire"), ("turn", "atomic_ref_acquire_release")):
-        mine = rows.get(f"uncontended/{access}/" + ("mailbox_state" if access == "load" else "mailbox_acquire_publish"))
-        theirs = rows.get(f"uncontended/{access}/{reference}")
-        if mine and theirs and "error" not in mine and "error" not in theirs:
-            out.append(f"uncontended {access}: mailbox / {reference} = "
-                       f"{to_ns(mine, 'real_time') / to_ns(theirs, 'real_time'):.2f}, "
-                       f"{best(mine, 'real_time') / best(theirs, 'real_time'):.2f} between the fastest repetitions "
-                       "(target 1.00 within noise)")
+        verdict = "met" if mailbox["vs_floor"] <= limit else "MISSED"
+        peers = [by_key[(transport, payload, p)] for p in PEERS if (transport, payload, p) in by_key]
+        behind = [p["variant"] for p in peers if p["vs_mailbox"] is not None and p["vs_mailbox"] <= 1.0]
+        closest = min(peers, key=lambda p: p["vs_mailbox"] or float("inf"), default=None)
+        ahead = ("ahead of every peer" if not behind else "NOT ahead of " + ", ".join(behind))
+        if closest:
+            ahead += f" (the closest, {closest['variant']}, at {closest['vs_mailbox']:.2f}x mailbox)"
+        caveat = "" if mailbox["stable"] else " -- unstable, see above"
+        out.append(f"{transport} {payload} B: mailbox / floor = {mailbox['vs_floor']:.3f} "
+                   f"(target <= {limit:.2f}: {verdict}); {ahead}{caveat}")
+    for access, mine in (("load", "mailbox_state"), ("turn", "mailbox_acquire_publish")):
+        rows = {u["variant"]: u for u in summary["uncontended"] if u["access"] == access}
+        if mine in rows and UNCONTENDED_REFERENCE[access] in rows:
+            a, b = rows[mine], rows[UNCONTENDED_REFERENCE[access]]
+            out.append(f"uncontended {access}: mailbox / {UNCONTENDED_REFERENCE[access]} = "
+                       f"{a['ns_per_op'] / b['ns_per_op']:.2f}, "
+                       f"{a['fastest_repetition_ns'] / b['fastest_repetition_ns']:.2f} between the fastest "
+                       "repetitions (target 1.00 within noise)")
     return out
 
 
 def header(context, markdown):
     lines = [f"{key}: {context[key]}" for key in CONTEXT_KEYS if key in context]
-    return "\n".join(("- " + l) if markdown else l for l in lines)
+    return "\n".join(("- " + line) if markdown else line for line in lines)
 
 
-# The library and its floor stand out; the rest in distinct, readable colours.
+EXPLANATION = (
+    "Ping-pong: within one run per transport and payload, every variant took turns in blocks (1024 round "
+    "trips for those that spin, 32 for those that sleep in the kernel), in a pseudo-random order per round, each "
+    "into its own histogram; so every ratio below was measured under the same conditions. round trip = mean of "
+    "the variant's fastest 99 % of round trips (it leaves out preemptions and is finer than the clock's step); "
+    "p99 = its 99th percentile; x floor = median over the rounds of the round's ratio to the floor (the same "
+    "protocol hand-written with std::atomic_ref acquire/release), quartiles in brackets; x mailbox likewise. "
+    "floor_vs_floor is a second floor interleaved with the first: how far it strays from 1.000 is the method's own "
+    f"noise. A run is marked UNSTABLE when that control strays by more than {100 * CONTROL_LIMIT:.0f} % or the "
+    f"blocks of mailbox or floor disagree by more than {100 * BLOCK_LIMIT:.0f} % (10th to 90th percentile); a "
+    "variant whose own blocks disagree so is marked unstable.")
+
+
+def write_text(summary, markdown):
+    parts = [header(summary["context"], markdown), "", EXPLANATION]
+    for title, text in pingpong_sections(summary, markdown) + uncontended_section(summary, markdown) + \
+            other_section(summary, markdown):
+        parts.append(f"\n**{title}**\n\n{text}" if markdown else f"\n{title}\n{text}")
+    goals = targets(summary)
+    if goals:
+        parts.append("\n**Targets**\n\n" + "\n".join("- " + g for g in goals) if markdown
+                     else "\nTargets\n" + "\n".join(goals))
+    return "\n".join(parts) + "\n"
+
+
+# --- the plot -----------------------------------------------------------------------------
+
 STYLES = {
     "mailbox": "lw 3 pt 7 ps 1.2 lc rgb '#1f4e9c'",
     "floor": "lw 2 dt 2 pt 6 ps 1.5 lc rgb '#000000'",
     "mailbox_state_own_line": "lw 2 pt 9 lc rgb '#5fa8e8'",
     "seq_cst": "lw 2 pt 5 lc rgb '#e07b00'",
+    "boost_spsc_queue": "lw 2 pt 4 lc rgb '#2ca02c'",
+    "boost_ipc_atomic_ref": "lw 2 pt 8 lc rgb '#17becf'",
     "futex": "lw 2 pt 13 lc rgb '#7b3294'",
+    "eventfd": "lw 2 pt 10 lc rgb '#bcbd22'",
+    "pipe": "lw 2 pt 12 lc rgb '#8c564b'",
+    "unix_socket": "lw 2 pt 14 lc rgb '#e377c2'",
     "mutex_condvar": "lw 2 pt 11 lc rgb '#c0392b'",
+    "boost_message_queue": "lw 2 pt 3 lc rgb '#7f7f7f'",
+    "zeromq": "lw 2 pt 2 lc rgb '#d62728'",
 }
 
 
-def write_plot(rows, data_path, script_path, output_path):
-    table = pingpong_rows(rows)
-    blocks, plots = [], {group: [] for group in PINGPONG_GROUPS}
-    for group in PINGPONG_GROUPS:
-        variants = sorted({v for (g, _), vs in table.items() if g == group for v in vs})
-        for variant in variant_order(variants):
-            points = [(p, table[(g, p)][variant]) for (g, p) in sorted(table) if g == group and variant in table[(g, p)]]
-            points = [(p, r) for p, r in points if "error" not in r]
-            if len(points) < 2:
-                continue  # the layout variants have two sizes; a single point is no line
+def write_plot(summary, data_path, script_path, output_path):
+    blocks, plots = [], {t: [] for t in TRANSPORTS}
+    unstable_points = {t: [] for t in TRANSPORTS}
+    for transport in TRANSPORTS:
+        rows = [r for r in summary["results"] if r["transport"] == transport and r["round_trip_ns"]]
+        variants = [v for v in VARIANT_ORDER if any(r["variant"] == v for r in rows)]
+        variants += sorted({r["variant"] for r in rows} - set(variants))
+        for variant in variants:
+            points = sorted((r["payload_bytes"], r) for r in rows if r["variant"] == variant)
             index = len(blocks)
-            # The trimmed mean, not the median: it is the figure the ratios use,
-            # finer than the TSC's 10 ns step, and steadier over repetitions
-            # that fall into different regimes of a shared machine.
-            blocks.append(f"# {group} {variant}: payload_bytes trimmed_mean_ns p99_ns\n" +
-                          "\n".join(f"{p} {r['trimmed_mean_ns']:.2f} {r['p99_ns']:.2f}" for p, r in points))
-            plots[group].append(f"'{os.path.basename(data_path)}' index {index} using 1:2:2:3 "
-                                f"with yerrorlines {STYLES.get(variant, '')} title '{variant}'")
+            blocks.append(f"# {transport} {variant}: payload_bytes round_trip_ns p99_ns stable\n" +
+                          "\n".join(f"{p} {r['round_trip_ns']:.2f} {r['p99_ns']:.2f} {int(r['stable'])}"
+                                    for p, r in points))
+            plots[transport].append(f"'{os.path.basename(data_path)}' index {index} using 1:2:2:3 "
+                                    f"with yerrorlines {STYLES.get(variant, '')} title '{variant}'")
+            unstable_points[transport].append(index)
     if not blocks:
         print("report.py: no ping-pong results, so no plot", file=sys.stderr)
         return
     with open(data_path, "w") as f:
         f.write("\n\n\n".join(blocks) + "\n")
-    terminal = "svg size 1200,600 dynamic font 'sans,12'" if output_path.endswith(".svg") else \
-        "pngcairo size 1200,600 font 'sans,10'"
+    terminal = ("svg size 1400,800 dynamic font 'sans,12'" if output_path.endswith(".svg")
+                else "pngcairo size 1400,800 font 'sans,10'")
+    unstable_runs = {t: [r["payload_bytes"] for r in summary["runs"] if r["transport"] == t and not r["stable"]]
+                     for t in TRANSPORTS}
     panels = []
-    for group in PINGPONG_GROUPS:
-        if plots[group]:
-            panels.append(f"set title 'round trip between two {group}: mean of the fastest 99%, bar to p99'\n"
-                          "plot " + ", \\\n     ".join(plots[group]))
-    machine = " / ".join(str(x) for x in (context_for_plot.get("cpu_model"), context_for_plot.get("mailbox_backend"),
-                                           context_for_plot.get("compiler")) if x)
+    for transport in TRANSPORTS:
+        if not plots[transport]:
+            continue
+        # A red ring around every figure its run or its blocks made unstable.
+        rings = [f"'{os.path.basename(data_path)}' index {i} using 1:($4 == 0 ? $2 : 1/0) with points "
+                 f"pt 6 ps 3 lw 2 lc rgb '#ff0000' notitle" for i in unstable_points[transport]]
+        rings[0] = rings[0].replace("notitle", "title 'unstable figure'")
+        note = (" (UNSTABLE at " + ", ".join(f"{p} B" for p in unstable_runs[transport]) + ")"
+                if unstable_runs[transport] else "")
+        panels.append(f"set title \"two {transport}, every variant interleaved{note}\\nmean of the fastest 99 %, "
+                      "bar to p99\" noenhanced\n"
+                      "plot " + ", \\\n     ".join(plots[transport] + rings))
+    c = summary["context"]
+    machine = " / ".join(f"{c[k]} CPUs" if k == "num_cpus" else str(c[k])
+                         for k in ("cpu_model", "num_cpus", "mailbox_backend", "compiler") if k in c)
     with open(script_path, "w") as f:
-        f.write(f"""# Generated by bench/report.py; run from this directory: gnuplot {os.path.basename(script_path)}
+        f.write(f"""# Generated by bench/report.py from summary.json; run from this directory: gnuplot {os.path.basename(script_path)}
 set terminal {terminal}
 set output '{os.path.basename(output_path)}'
 set multiplot layout 1,{max(1, len(panels))} title "{machine}" noenhanced
@@ -318,42 +377,28 @@ set logscale xy 2
 set xtics ("8 B" 8, "64 B" 64, "256 B" 256, "4 KiB" 4096)
 set xrange [5:6500]
 set format y "%g"
-set ytics (10, 30, 100, 300, 1000, 3000, 10000, 30000, 100000, 300000, 1000000)
-set xlabel 'payload (written and read in full each way)'
+set ytics (10, 30, 100, 300, 1000, 3000, 10000, 30000, 100000, 300000, 1000000, 3000000)
+set xlabel 'payload (written and checked in full each way)'
 set ylabel 'round-trip latency, ns (log scale)'
-set key outside below center horizontal maxrows 2 noenhanced
-set bmargin 7
+set key outside below center horizontal maxrows 5 noenhanced
+set bmargin 13
 set grid ytics
 """)
         f.write("\n".join(panels) + "\nunset multiplot\n")
 
 
-context_for_plot = {}
-
-EXPLANATION = (
-    "Each benchmark ran in several repetitions, randomly interleaved; every figure is the median over the "
-    "repetitions. median, p99 and mean come from a histogram of every round trip (mean = mean of the fastest 99% "
-    "of round trips: it leaves out preemptions and is finer than the clock's step); spread = coefficient of "
-    "variation over the repetitions; x floor = mean / the floor's mean, the floor being the same protocol "
-    "hand-written with std::atomic_ref acquire/release (for single accesses: the hand-written acquire/release "
-    "twin); mean of all = Google Benchmark's real time per round trip, preemptions included. Paired rows: a and b "
-    "alternate in one run, the steadiest comparison on a shared machine.")
-
+# --- the README ---------------------------------------------------------------------------
 
 README_BEGIN = "<!-- bench-table: begin (scripts/bench.sh --readme writes this part) -->"
 README_END = "<!-- bench-table: end -->"
 
 
-def update_readme(readme_path, markdown_path):
-    if not markdown_path:
-        sys.exit("report.py: --readme needs --markdown")
+def update_readme(readme_path, table):
     with open(readme_path) as f:
         readme = f.read()
     begin, end = readme.find(README_BEGIN), readme.find(README_END)
     if begin < 0 or end < begin:
         sys.exit(f"report.py: {readme_path} lacks the markers {README_BEGIN} ... {README_END}")
-    with open(markdown_path) as f:
-        table = f.read()
     with open(readme_path, "w") as f:
         f.write(readme[: begin + len(README_BEGIN)] + "\n" + table + readme[end:])
     print(f"updated the table in {readme_path}")
@@ -362,6 +407,7 @@ def update_readme(readme_path, markdown_path):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("json", nargs="+", help="Google Benchmark JSON files")
+    parser.add_argument("--summary", required=True, help="write summary.json here")
     parser.add_argument("--markdown", help="also write the tables as Markdown to this file")
     parser.add_argument("--plot-data", help="write the plot's data here")
     parser.add_argument("--plot-script", help="write the gnuplot script here (same directory as the data)")
@@ -372,30 +418,20 @@ def main():
     rows, context = load(args.json)
     if not rows:
         sys.exit("report.py: no benchmark results in " + ", ".join(args.json))
-    context_for_plot.update(context)
-
-    sections = (uncontended_table(rows, False) + pingpong_table(rows, False) + paired_table(rows, False) +
-                other_table(rows, False))
-    print(header(context, False))
-    print(EXPLANATION)
-    for title, text in sections:
-        print(f"\n{title}\n{text}")
-    goals = targets(rows)
-    if goals:
-        print("\nTargets\n" + "\n".join(goals))
-
+    with open(args.summary, "w") as f:
+        json.dump(summarise(rows, context), f, indent=1)
+        f.write("\n")
+    # Everything below is drawn from summary.json, as a reader of it would.
+    with open(args.summary) as f:
+        summary = json.load(f)
+    print(write_text(summary, False), end="")
     if args.markdown:
         with open(args.markdown, "w") as f:
-            f.write(header(context, True) + "\n\n" + EXPLANATION + "\n")
-            for title, text in (uncontended_table(rows, True) + pingpong_table(rows, True) + paired_table(rows, True) +
-                                other_table(rows, True)):
-                f.write(f"\n**{title}**\n\n{text}\n")
-            if goals:
-                f.write("\n**Targets**\n\n" + "\n".join("- " + g for g in goals) + "\n")
+            f.write(write_text(summary, True))
     if args.readme:
-        update_readme(args.readme, args.markdown)
+        update_readme(args.readme, write_text(summary, True))
     if args.plot_data and args.plot_script and args.plot_output:
-        write_plot(rows, args.plot_data, args.plot_script, args.plot_output)
+        write_plot(summary, args.plot_data, args.plot_script, args.plot_output)
 
 
 if __name__ == "__main__":
