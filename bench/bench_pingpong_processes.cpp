@@ -1,9 +1,11 @@
 // Round-trip latency between two fork()ed processes pinned to different
 // CPUs, over MAP_SHARED memory that the parent created, pre-faulted and
-// first-touched, through one mailbox and through what people write instead.
-// Names:
-// processes/<variant>/<payload bytes>; "floor" is the same protocol
-// hand-written with std::atomic_ref acquire/release on one cache line.
+// first-touched (descriptors and shared-memory names made before the fork),
+// through one mailbox and through what people use instead, every variant
+// taking turns within one run (support/interleaved.hpp). Names:
+// processes/interleaved/<payload bytes>; each variant's figures are counters
+// "<variant>.<figure>". "floor" is the same protocol hand-written with
+// std::atomic_ref acquire/release on one cache line.
 #include <benchmark/benchmark.h>
 
 #include <cstddef>

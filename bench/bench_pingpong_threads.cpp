@@ -1,7 +1,9 @@
 // Round-trip latency between two threads pinned to different CPUs, through
-// one mailbox and through what people write instead. Names:
-// threads/<variant>/<payload bytes>; "floor" is the same protocol
-// hand-written with std::atomic_ref acquire/release on one cache line.
+// one mailbox and through what people use instead, every variant taking
+// turns within one run (support/interleaved.hpp). Names:
+// threads/interleaved/<payload bytes>; each variant's figures are counters
+// "<variant>.<figure>". "floor" is the same protocol hand-written with
+// std::atomic_ref acquire/release on one cache line.
 #include <benchmark/benchmark.h>
 
 #include <cstddef>

@@ -227,6 +227,29 @@ def pingpong_sections(summary, markdown):
     return sections
 
 
+def headline_section(summary, markdown):
+    """mailbox against the floor and the closest peer, for the small payloads."""
+    by_key = {(r["transport"], r["payload_bytes"], r["variant"]): r for r in summary["results"]}
+    lines = []
+    for transport, payload in TARGETS:
+        mailbox, floor = by_key.get((transport, payload, "mailbox")), by_key.get((transport, payload, FLOOR))
+        if not mailbox or not floor:
+            continue
+        peers = [by_key[(transport, payload, p)] for p in PEERS if (transport, payload, p) in by_key]
+        peers = [p for p in peers if p["vs_mailbox"] is not None]
+        closest = min(peers, key=lambda p: p["vs_mailbox"], default=None)
+        stable = "" if mailbox["stable"] else " (unstable)"
+        lines.append([f"{transport}, {payload} B", ns(mailbox["round_trip_ns"]) + stable,
+                      f"{ns(floor['round_trip_ns'])} (mailbox / floor = {mailbox['vs_floor']:.3f})",
+                      "-" if not closest else f"{closest['variant']}: {ns(closest['round_trip_ns'])} "
+                                              f"({closest['vs_mailbox']:.1f}x mailbox)"])
+    if not lines:
+        return []
+    return [("In short: round trip in ns, all variants interleaved",
+             render(["round trip", "mailbox", "floor (hand-written acquire/release)", "closest peer"], lines,
+                    markdown))]
+
+
 def uncontended_section(summary, markdown):
     order = {"load": 0, "store": 1, "turn": 2}
     rows = sorted(summary["uncontended"], key=lambda u: (order.get(u["access"], 9), not u["variant"].startswith("mailbox"),
@@ -298,7 +321,8 @@ EXPLANATION = (
 
 def write_text(summary, markdown):
     parts = [header(summary["context"], markdown), "", EXPLANATION]
-    for title, text in pingpong_sections(summary, markdown) + uncontended_section(summary, markdown) + \
+    for title, text in headline_section(summary, markdown) + pingpong_sections(summary, markdown) + \
+            uncontended_section(summary, markdown) + \
             other_section(summary, markdown):
         parts.append(f"\n**{title}**\n\n{text}" if markdown else f"\n{title}\n{text}")
     goals = targets(summary)

@@ -10,7 +10,7 @@
 #                                      replaced by this run's
 #   scripts/bench.sh --quick           a short run, to check the pipeline
 #   scripts/bench.sh --verbose         also show Google Benchmark's own lines
-#                                      (otherwise kept in <results>/<name>.log)
+#                                      (otherwise kept in build/bench/logs)
 #
 #   scripts/bench.sh --matrix [--cpus 0-7,16] [--seq-cst] [--ldapr]
 #                    [--round-trips N] [--rounds N]
@@ -117,7 +117,11 @@ if [ $matrix -eq 1 ]; then
   exit 0
 fi
 
-rm -f "$out"/*.json "$out"/*.log "$out"/latency.*
+rm -f "$out"/*.json "$out"/latency.*
+# Google Benchmark's console output, kept out of docs/bench.
+logs=build/bench/logs
+mkdir -p "$logs"
+rm -f "$logs"/*.log
 # Every benchmark executable the build made, so one added to bench/ runs too.
 mapfile -t executables < <(find build/bench/bench -maxdepth 1 -type f -name 'bench_*' -perm -u+x | sort)
 if [ ${#executables[@]} -eq 0 ]; then
@@ -143,9 +147,9 @@ for executable in "${executables[@]}"; do
     ${MAILBOX_BENCH_FILTER:+--benchmark_filter="$MAILBOX_BENCH_FILTER"}
     --benchmark_out="$out/$name.json" --benchmark_out_format=json)
   if [ $verbose -eq 1 ]; then
-    "${command[@]}" 2>&1 | tee "$out/$name.log"
-  elif ! "${command[@]}" >"$out/$name.log" 2>&1; then
-    cat "$out/$name.log"
+    "${command[@]}" 2>&1 | tee "$logs/$name.log"
+  elif ! "${command[@]}" >"$logs/$name.log" 2>&1; then
+    cat "$logs/$name.log"
     exit 1
   fi
 done
@@ -166,4 +170,4 @@ echo "table:   $out/table.txt (Markdown: $out/table.md)"
 if [ -f "$out/latency.png" ]; then
   echo "plot:    $out/latency.png (gnuplot script and data: $out/latency.gp, $out/latency.dat)"
 fi
-echo "raw:     $(ls "$out"/bench_*.json | tr '\n' ' ')(Google Benchmark's JSON; its console output in $out/*.log)"
+echo "raw:     $(ls "$out"/bench_*.json | tr '\n' ' ')(Google Benchmark's JSON; its console output in $logs)"
