@@ -171,6 +171,11 @@ struct variant {
 
 constexpr std::uint64_t warmup_round_trips = 50;
 
+// What the round trips of all blocks would take undisturbed (each block's
+// figure times its round trips, warm-up included): the run's cost on a quiet
+// machine, less the wake-ups.
+std::atomic<std::uint64_t> round_trip_ticks{0};
+
 template <class Channel>
 double run_pinger(std::span<std::byte> region, std::uint64_t round_trips, std::uint64_t& wrong) {
   Channel channel(region, bench::side::pinger);
@@ -185,7 +190,10 @@ double run_pinger(std::span<std::byte> region, std::uint64_t round_trips, std::u
                     [&](auto payload) { wrong += bench::differs(payload, bench::reply_to(n)); });
     if (n >= warmup_round_trips) samples[n - warmup_round_trips] = clock.lap(unused);
   }
-  return bench::fastest_mean(samples, samples.size(), 0.9);
+  const double figure = bench::fastest_mean(samples, samples.size(), 0.9);
+  round_trip_ticks.fetch_add(static_cast<std::uint64_t>(figure * static_cast<double>(total)),
+                             std::memory_order_relaxed);
+  return figure;
 }
 
 template <class Channel>
@@ -417,12 +425,17 @@ int run(const options& o) {
     std::printf("%s: %s\n", variants[v].name.c_str(), path.c_str());
   }
   const double per_pair = seconds / static_cast<double>(pairs.size() * variants.size());
+  const double round_trip_seconds = static_cast<double>(round_trip_ticks.load()) * ns_per_tick * 1e-9;
   std::printf(
       "took %.1f s: %.2f ms per ordered pair and variant (%llu blocks of %llu round trips, each "
       "begun by waking two pinned threads); at that rate 64 CPUs (4032 ordered pairs) take about "
       "%.0f s per variant\n",
       seconds, 1e3 * per_pair, static_cast<unsigned long long>(o.rounds),
       static_cast<unsigned long long>(o.round_trips), per_pair * 64 * 63);
+  std::printf(
+      "of which %.2f s were round trips at their undisturbed speed (%.3f ms per pair and variant), the rest "
+      "waking the threads and waiting for CPUs that other processes held\n",
+      round_trip_seconds, 1e3 * round_trip_seconds / static_cast<double>(pairs.size() * variants.size()));
   return 0;
 }
 

@@ -38,6 +38,7 @@ PEERS = ["boost_spsc_queue", "boost_ipc_atomic_ref", "futex", "eventfd", "pipe",
 # than BLOCK_LIMIT.
 CONTROL_LIMIT = 0.02
 BLOCK_LIMIT = 0.25
+MIN_ROUNDS = 10
 # mailbox must be within this factor of the floor (issue 10: 3 %).
 TARGETS = {("threads", 8): 1.03, ("threads", 64): 1.03, ("processes", 8): 1.03, ("processes", 64): 1.03}
 UNCONTENDED_REFERENCE = {"load": "atomic_ref_acquire", "store": "atomic_ref_release",
@@ -110,6 +111,8 @@ def summarise(rows, context):
                 continue
             variants = sorted({k.split(".", 1)[0] for k in row if "." in k and not k.startswith(".")})
             reasons = []
+            if int(row.get("rounds", 0)) < MIN_ROUNDS:
+                reasons.append(f"only {int(row.get('rounds', 0))} rounds, too few for a spread (at least {MIN_ROUNDS})")
             control = row.get(f"{CONTROL}.vs_floor")
             if control is not None and abs(control - 1) > CONTROL_LIMIT:
                 reasons.append(f"the floor_vs_floor control is {control:.3f} (limit 1 +- {CONTROL_LIMIT:.2f})")
@@ -170,7 +173,8 @@ def summarise(rows, context):
                    "(each the mean of a block's fastest 90 %), with quartiles _p25 and _p75"),
         "unstable_when": (f"floor_vs_floor strays from 1 by more than {CONTROL_LIMIT:.2f}, or a variant's block "
                           f"figures spread by more than {100 * BLOCK_LIMIT:.0f} % from the 10th to the 90th "
-                          "percentile (for mailbox or floor this makes the whole run unstable)"),
+                          "percentile (for mailbox or floor this makes the whole run unstable), or a run has fewer than "
+                          f"{MIN_ROUNDS} rounds"),
     }
     return {"context": context, "results": results, "runs": runs, "uncontended": uncontended, "other": other}
 
@@ -316,7 +320,7 @@ EXPLANATION = (
     "floor_vs_floor is a second floor interleaved with the first: how far it strays from 1.000 is the method's own "
     f"noise. A run is marked UNSTABLE when that control strays by more than {100 * CONTROL_LIMIT:.0f} % or the "
     f"blocks of mailbox or floor disagree by more than {100 * BLOCK_LIMIT:.0f} % (10th to 90th percentile); a "
-    "variant whose own blocks disagree so is marked unstable.")
+    f"variant whose own blocks disagree so is marked unstable; so is a run of fewer than {MIN_ROUNDS} rounds.")
 
 
 def write_text(summary, markdown):
