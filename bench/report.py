@@ -45,7 +45,7 @@ UNCONTENDED_REFERENCE = {"load": "atomic_ref_acquire", "store": "atomic_ref_rele
                          "turn": "atomic_ref_acquire_release"}
 CONTEXT_KEYS = ("target_architecture", "cpu_model", "num_cpus", "mhz_per_cpu", "host_name", "mailbox_backend",
                 "compiler", "mailbox_build", "library_build_type", "pinning", "latency_clock", "peers_left_out",
-                "date")
+                "date", "load_average_before", "load_average_after")
 
 
 # --- reading Google Benchmark's JSON ----------------------------------------------------
@@ -441,9 +441,14 @@ def main():
     parser.add_argument("--plot-script", help="write the gnuplot script here (same directory as the data)")
     parser.add_argument("--plot-output", help="the image the gnuplot script makes (.png or .svg)")
     parser.add_argument("--readme", help="replace the README's table between the bench-table markers")
+    parser.add_argument("--context", action="append", default=[], metavar="KEY=VALUE",
+                        help="add to the context (e.g. the machine's load average during the run)")
     args = parser.parse_args()
 
     rows, context = load(args.json)
+    for item in args.context:
+        key, _, value = item.partition("=")
+        context[key] = value
     if not rows:
         sys.exit("report.py: no benchmark results in " + ", ".join(args.json))
     with open(args.summary, "w") as f:

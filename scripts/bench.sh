@@ -118,6 +118,8 @@ if [ $matrix -eq 1 ]; then
 fi
 
 rm -f "$out"/*.json "$out"/latency.*
+# How busy the machine was (1, 5 and 15 minute load averages), for the context.
+load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 # Google Benchmark's console output, kept out of docs/bench.
 logs=build/bench/logs
 mkdir -p "$logs"
@@ -155,7 +157,9 @@ for executable in "${executables[@]}"; do
 done
 
 stage "summary"
+load_after=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 python3 bench/report.py "$out"/bench_*.json --summary "$out/summary.json" \
+  --context "load_average_before=$load_before (on $(nproc) CPUs)" --context "load_average_after=$load_after" \
   --markdown "$out/table.md" \
   --plot-data "$out/latency.dat" --plot-script "$out/latency.gp" --plot-output "$out/latency.png" \
   "${readme[@]}" |
