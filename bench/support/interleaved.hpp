@@ -132,6 +132,16 @@ class interleaved_protocol {
     }
     return count;
   }
+  static constexpr bool names_distinct = [] {
+    for (std::size_t i = 0; i < count; ++i) {
+      for (std::size_t j = i + 1; j < count; ++j) {
+        if (names[i] == names[j]) return false;
+      }
+    }
+    return true;
+  }();
+  // Distinct names also mean distinct types, which part_of() relies on.
+  static_assert(names_distinct, "two interleaved channels report under the same variant name");
   static constexpr std::size_t floor_index = index_of("floor");
   static constexpr std::size_t mailbox_index = index_of("mailbox");
   static_assert(floor_index < count && mailbox_index < count, "the ratios need a floor and a mailbox");
@@ -142,6 +152,7 @@ class interleaved_protocol {
   // that sleep in the kernel take ~100x longer per round trip, so fewer.
   static constexpr std::uint64_t spin_block = 1024;
   static constexpr std::uint64_t blocking_block = 32;
+  static_assert(blocking_block <= spin_block, "the pinger's block buffer holds spin_block samples");
   static constexpr std::array<std::uint64_t, count> block_lengths{
       (Channels::spins ? spin_block : blocking_block)...};
   // Untimed rounds first: every channel connected, every line in place.
