@@ -43,12 +43,18 @@ namespace bench {
 inline std::string peers_left_out() {
   std::string missing;
 #if !MAILBOX_BENCH_HAVE_BOOST
-  missing += "boost_ipc_atomic_ref boost_message_queue boost_spsc_queue (Boost 1.81 headers not found) ";
+  missing += "boost_ipc_atomic_ref boost_message_queue boost_spsc_queue ";
 #endif
 #if !MAILBOX_BENCH_HAVE_ZEROMQ
-  missing += "zeromq (libzmq not found) ";
+  missing += "zeromq ";
 #endif
-  return missing.empty() ? "none" : missing.substr(0, missing.size() - 1);
+  if (missing.empty()) return "none";
+#if MAILBOX_BENCH_CROSS_BUILD
+  return missing + "(a cross build: the host's Boost and libzmq cannot link it)";
+#else
+  return missing +
+         "(their Debian packages, libboost1.81-dev and libzmq3-dev, were not found at configure time)";
+#endif
 }
 
 [[noreturn]] inline void system_error(const char* what) {
