@@ -107,15 +107,22 @@ def summarise(rows, context):
             transport, payload = parts[0], int(parts[2])
             if "error" in row:
                 runs.append({"transport": transport, "payload_bytes": payload, "error": row["error"],
-                             "stable": False, "unstable_because": ["the run failed: " + row["error"]]})
+                             "stable": False, "ratios_stable": False,
+                             "unstable_because": ["the run failed: " + row["error"]]})
                 continue
             variants = sorted({k.split(".", 1)[0] for k in row if "." in k and not k.startswith(".")})
-            reasons = []
+            # The ratios are paired; they are unstable when the control
+            # strays or there are too few rounds to tell.
+            ratio_reasons = []
             if int(row.get("rounds", 0)) < MIN_ROUNDS:
-                reasons.append(f"only {int(row.get('rounds', 0))} rounds, too few for a spread (at least {MIN_ROUNDS})")
+                ratio_reasons.append(f"only {int(row.get('rounds', 0))} rounds, too few for a spread "
+                                     f"(at least {MIN_ROUNDS})")
             control = row.get(f"{CONTROL}.vs_floor")
             if control is not None and abs(control - 1) > CONTROL_LIMIT:
-                reasons.append(f"the floor_vs_floor control is {control:.3f} (limit 1 +- {CONTROL_LIMIT:.2f})")
+                ratio_reasons.append(f"the floor_vs_floor control is {control:.3f} (limit 1 +- {CONTROL_LIMIT:.2f})")
+            # A figure in ns is not solid when the blocks of its variant
+            # disagree: the machine changed speed during the run.
+            speed_reasons = []
             entries = []
             for variant in variants:
                 if variant == CONTROL:
@@ -123,12 +130,13 @@ def summarise(rows, context):
                 get = lambda figure: row.get(f"{variant}.{figure}")
                 low, high = get("block_p10_ns") or 0.0, get("block_p90_ns") or 0.0
                 block_spread = high / low - 1 if low > 0 else None
-                unstable = None
+                mixed = None
                 if block_spread is None or block_spread > BLOCK_LIMIT:
-                    unstable = (f"its blocks disagree: {low:,.0f} to {high:,.0f} ns from the 10th to the 90th "
-                                f"percentile (limit {100 * BLOCK_LIMIT:.0f} %)")
+                    mixed = (f"its blocks disagree: {low:,.0f} to {high:,.0f} ns from the 10th to the 90th "
+                             f"percentile (limit {100 * BLOCK_LIMIT:.0f} %)")
                     if variant in ("mailbox", FLOOR):
-                        reasons.append(f"{variant}: {unstable}")
+                        speed_reasons.append(f"{variant}'s blocks {low:,.0f} to {high:,.0f} ns")
+                because = "; ".join(ratio_reasons + ([mixed] if mixed else [])) or None
                 entries.append({
                     "transport": transport, "variant": variant, "payload_bytes": payload,
                     "round_trip_ns": get("round_trip_ns"), "p99_ns": get("p99_ns"),
@@ -137,16 +145,14 @@ def summarise(rows, context):
                     "vs_floor": get("vs_floor"), "vs_floor_p25": get("vs_floor_p25"),
                     "vs_floor_p75": get("vs_floor_p75"), "median_ns": get("median_ns"),
                     "samples": int(get("samples") or 0), "block_p10_ns": low, "block_p90_ns": high,
-                    "stable": unstable is None, "unstable_because": unstable})
-            for entry in entries:
-                if reasons and entry["stable"]:
-                    entry["stable"] = False
-                    entry["unstable_because"] = "the run is unstable"
+                    "stable": because is None, "ratios_stable": not ratio_reasons,
+                    "figure_stable": mixed is None, "unstable_because": because})
             results += entries
             runs.append({"transport": transport, "payload_bytes": payload, "rounds": int(row.get("rounds", 0)),
                          "round_trips_per_block": {"spinning": int(row.get("spin_block", 0)),
                                                    "sleeping": int(row.get("blocking_block", 0))},
-                         "floor_vs_floor": control, "stable": not reasons, "unstable_because": reasons})
+                         "floor_vs_floor": control, "stable": not ratio_reasons and not speed_reasons,
+                         "ratios_stable": not ratio_reasons, "unstable_because": ratio_reasons + speed_reasons})
         elif len(parts) == 3 and parts[0] == "uncontended":
             if "error" in row:
                 continue
@@ -171,10 +177,12 @@ def summarise(rows, context):
                    "order per round, within one run; round_trip_ns = mean of the fastest 99 % of its round "
                    "trips; vs_floor and vs_mailbox = median over rounds of the round's ratio of block figures "
                    "(each the mean of a block's fastest 90 %), with quartiles _p25 and _p75"),
-        "unstable_when": (f"floor_vs_floor strays from 1 by more than {CONTROL_LIMIT:.2f}, or a variant's block "
-                          f"figures spread by more than {100 * BLOCK_LIMIT:.0f} % from the 10th to the 90th "
-                          "percentile (for mailbox or floor this makes the whole run unstable), or a run has fewer than "
-                          f"{MIN_ROUNDS} rounds"),
+        "unstable_when": (f"ratios_stable is false when floor_vs_floor strays from 1 by more than "
+                          f"{CONTROL_LIMIT:.2f} or a run has fewer than {MIN_ROUNDS} rounds; figure_stable is false "
+                          f"when a variant's block figures spread by more than {100 * BLOCK_LIMIT:.0f} % from the "
+                          "10th to the 90th percentile (the machine changed speed: round_trip_ns mixes the speeds); "
+                          "stable is both; a run is stable when its ratios are and the blocks of mailbox and floor "
+                          "agree"),
     }
     return {"context": context, "results": results, "runs": runs, "uncontended": uncontended, "other": other}
 
@@ -216,14 +224,17 @@ def pingpong_sections(summary, markdown):
             continue
         title += (f": {run['rounds']} rounds, floor_vs_floor {run['floor_vs_floor']:.3f}"
                   if run.get("floor_vs_floor") is not None else f": {run['rounds']} rounds")
-        if not run["stable"]:
-            title += " -- UNSTABLE RUN: " + "; ".join(run["unstable_because"])
+        if not run["ratios_stable"]:
+            title += " -- UNSTABLE RUN, ratios not to be trusted: " + "; ".join(run["unstable_because"])
+        elif not run["stable"]:
+            title += (" -- the machine changed speed during the run (" + "; ".join(run["unstable_because"]) +
+                      "): the ratios are paired, the ns figures mix the speeds")
         lines = []
         for r in summary["results"]:
             if r["transport"] != transport or r["payload_bytes"] != payload:
                 continue
-            note = "" if r["stable"] else ("unstable" if r["unstable_because"] == "the run is unstable"
-                                           else "unstable: blocks disagree")
+            note = ("ratios unstable" if not r["ratios_stable"] else
+                    "" if r["figure_stable"] else "ns mixes speeds")
             lines.append([r["variant"], ns(r["round_trip_ns"]), ns(r["p99_ns"]),
                           ratio_with_spread(r["vs_floor"], r["vs_floor_p25"], r["vs_floor_p75"]),
                           "-" if r["vs_mailbox"] is None else f"{r['vs_mailbox']:.2f}", note])
@@ -242,7 +253,8 @@ def headline_section(summary, markdown):
         peers = [by_key[(transport, payload, p)] for p in PEERS if (transport, payload, p) in by_key]
         peers = [p for p in peers if p["vs_mailbox"] is not None]
         closest = min(peers, key=lambda p: p["vs_mailbox"], default=None)
-        stable = "" if mailbox["stable"] else " (unstable)"
+        stable = ("" if mailbox["stable"] else " (speeds mixed)" if mailbox["ratios_stable"]
+                  else " (UNSTABLE)")
         lines.append([f"{transport}, {payload} B", ns(mailbox["round_trip_ns"]) + stable,
                       f"{ns(floor['round_trip_ns'])} (mailbox / floor = {mailbox['vs_floor']:.3f})",
                       "-" if not closest else f"{closest['variant']}: {ns(closest['round_trip_ns'])} "
@@ -291,7 +303,8 @@ def targets(summary):
         ahead = ("ahead of every peer" if not behind else "NOT ahead of " + ", ".join(behind))
         if closest:
             ahead += f" (the closest, {closest['variant']}, at {closest['vs_mailbox']:.2f}x mailbox)"
-        caveat = "" if mailbox["stable"] else " -- unstable, see above"
+        caveat = ("" if mailbox["stable"] else " (the ns figures mix speeds; the ratios are paired)"
+                  if mailbox["ratios_stable"] else " -- UNSTABLE, see above")
         out.append(f"{transport} {payload} B: mailbox / floor = {mailbox['vs_floor']:.3f} "
                    f"(target <= {limit:.2f}: {verdict}); {ahead}{caveat}")
     for access, mine in (("load", "mailbox_state"), ("turn", "mailbox_acquire_publish")):
@@ -318,9 +331,11 @@ EXPLANATION = (
     "p99 = its 99th percentile; x floor = median over the rounds of the round's ratio to the floor (the same "
     "protocol hand-written with std::atomic_ref acquire/release), quartiles in brackets; x mailbox likewise. "
     "floor_vs_floor is a second floor interleaved with the first: how far it strays from 1.000 is the method's own "
-    f"noise. A run is marked UNSTABLE when that control strays by more than {100 * CONTROL_LIMIT:.0f} % or the "
-    f"blocks of mailbox or floor disagree by more than {100 * BLOCK_LIMIT:.0f} % (10th to 90th percentile); a "
-    f"variant whose own blocks disagree so is marked unstable; so is a run of fewer than {MIN_ROUNDS} rounds.")
+    f"noise: a run is marked UNSTABLE, its ratios not to be trusted, when that control strays by more than "
+    f"{100 * CONTROL_LIMIT:.0f} % or it has fewer than {MIN_ROUNDS} rounds. When the blocks of one variant disagree "
+    f"by more than {100 * BLOCK_LIMIT:.0f} % (10th to 90th percentile of their figures, each the mean of a block's "
+    "fastest 90 %), the machine changed speed during the run: its ns figure mixes the speeds (\"ns mixes "
+    "speeds\"), while the ratios, paired round by round, still hold.")
 
 
 def write_text(summary, markdown):
@@ -365,7 +380,7 @@ def write_plot(summary, data_path, script_path, output_path):
         for variant in variants:
             points = sorted((r["payload_bytes"], r) for r in rows if r["variant"] == variant)
             index = len(blocks)
-            blocks.append(f"# {transport} {variant}: payload_bytes round_trip_ns p99_ns stable\n" +
+            blocks.append(f"# {transport} {variant}: payload_bytes round_trip_ns p99_ns stable (figure and ratios)\n" +
                           "\n".join(f"{p} {r['round_trip_ns']:.2f} {r['p99_ns']:.2f} {int(r['stable'])}"
                                     for p, r in points))
             plots[transport].append(f"'{os.path.basename(data_path)}' index {index} using 1:2:2:3 "
@@ -378,8 +393,10 @@ def write_plot(summary, data_path, script_path, output_path):
         f.write("\n\n\n".join(blocks) + "\n")
     terminal = ("svg size 1400,800 dynamic font 'sans,12'" if output_path.endswith(".svg")
                 else "pngcairo size 1400,800 font 'sans,10'")
-    unstable_runs = {t: [r["payload_bytes"] for r in summary["runs"] if r["transport"] == t and not r["stable"]]
-                     for t in TRANSPORTS}
+    unstable_runs = {t: [r["payload_bytes"] for r in summary["runs"] if r["transport"] == t
+                         and not r["ratios_stable"]] for t in TRANSPORTS}
+    mixed_runs = {t: [r["payload_bytes"] for r in summary["runs"] if r["transport"] == t
+                      and r["ratios_stable"] and not r["stable"]] for t in TRANSPORTS}
     panels = []
     for transport in TRANSPORTS:
         if not plots[transport]:
@@ -387,9 +404,13 @@ def write_plot(summary, data_path, script_path, output_path):
         # A red ring around every figure its run or its blocks made unstable.
         rings = [f"'{os.path.basename(data_path)}' index {i} using 1:($4 == 0 ? $2 : 1/0) with points "
                  f"pt 6 ps 3 lw 2 lc rgb '#ff0000' notitle" for i in unstable_points[transport]]
-        rings[0] = rings[0].replace("notitle", "title 'unstable figure'")
-        note = (" (UNSTABLE at " + ", ".join(f"{p} B" for p in unstable_runs[transport]) + ")"
-                if unstable_runs[transport] else "")
+        rings[0] = rings[0].replace("notitle", "title 'not solid: blocks disagree or run unstable'")
+        notes = []
+        if unstable_runs[transport]:
+            notes.append("UNSTABLE at " + ", ".join(f"{p} B" for p in unstable_runs[transport]))
+        if mixed_runs[transport]:
+            notes.append("speed changed during " + ", ".join(f"{p} B" for p in mixed_runs[transport]))
+        note = " (" + "; ".join(notes) + ")" if notes else ""
         panels.append(f"set title \"two {transport}, every variant interleaved{note}\\nmean of the fastest 99 %, "
                       "bar to p99\" noenhanced\n"
                       "plot " + ", \\\n     ".join(plots[transport] + rings))
