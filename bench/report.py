@@ -450,7 +450,7 @@ def update_readme(readme_path, table):
         sys.exit(f"report.py: {readme_path} lacks the markers {README_BEGIN} ... {README_END}")
     with open(readme_path, "w") as f:
         f.write(readme[: begin + len(README_BEGIN)] + "\n" + table + readme[end:])
-    print(f"updated the table in {readme_path}")
+    print(f"updated the table in {readme_path}", file=sys.stderr)
 
 
 def main():
