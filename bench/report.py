@@ -404,12 +404,12 @@ def write_plot(summary, data_path, script_path, output_path):
         # A red ring around every figure its run or its blocks made unstable.
         rings = [f"'{os.path.basename(data_path)}' index {i} using 1:($4 == 0 ? $2 : 1/0) with points "
                  f"pt 6 ps 3 lw 2 lc rgb '#ff0000' notitle" for i in unstable_points[transport]]
-        rings[0] = rings[0].replace("notitle", "title 'not solid: blocks disagree or run unstable'")
+        rings[0] = rings[0].replace("notitle", "title 'not solid (see table)'")
         notes = []
         if unstable_runs[transport]:
-            notes.append("UNSTABLE at " + ", ".join(f"{p} B" for p in unstable_runs[transport]))
+            notes.append("UNSTABLE at " + ", ".join(f"{p}" for p in unstable_runs[transport]) + " B")
         if mixed_runs[transport]:
-            notes.append("speed changed during " + ", ".join(f"{p} B" for p in mixed_runs[transport]))
+            notes.append("speed changed at " + ", ".join(f"{p}" for p in mixed_runs[transport]) + " B")
         note = " (" + "; ".join(notes) + ")" if notes else ""
         panels.append(f"set title \"two {transport}, every variant interleaved{note}\\nmean of the fastest 99 %, "
                       "bar to p99\" noenhanced\n"

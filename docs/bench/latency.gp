@@ -12,7 +12,7 @@ set ylabel 'round-trip latency, ns (log scale)'
 set key outside below center horizontal maxrows 5 noenhanced
 set bmargin 13
 set grid ytics
-set title "two threads, every variant interleaved (UNSTABLE at 4096 B; speed changed during 8 B, 64 B, 256 B)\nmean of the fastest 99 %, bar to p99" noenhanced
+set title "two threads, every variant interleaved (UNSTABLE at 4096 B; speed changed at 8, 64, 256 B)\nmean of the fastest 99 %, bar to p99" noenhanced
 plot 'latency.dat' index 0 using 1:2:2:3 with yerrorlines lw 3 pt 7 ps 1.2 lc rgb '#1f4e9c' title 'mailbox', \
      'latency.dat' index 1 using 1:2:2:3 with yerrorlines lw 2 dt 2 pt 6 ps 1.5 lc rgb '#000000' title 'floor', \
      'latency.dat' index 2 using 1:2:2:3 with yerrorlines lw 2 pt 9 lc rgb '#5fa8e8' title 'mailbox_state_own_line', \
@@ -26,7 +26,7 @@ plot 'latency.dat' index 0 using 1:2:2:3 with yerrorlines lw 3 pt 7 ps 1.2 lc rg
      'latency.dat' index 10 using 1:2:2:3 with yerrorlines lw 2 pt 11 lc rgb '#c0392b' title 'mutex_condvar', \
      'latency.dat' index 11 using 1:2:2:3 with yerrorlines lw 2 pt 3 lc rgb '#7f7f7f' title 'boost_message_queue', \
      'latency.dat' index 12 using 1:2:2:3 with yerrorlines lw 2 pt 2 lc rgb '#d62728' title 'zeromq', \
-     'latency.dat' index 0 using 1:($4 == 0 ? $2 : 1/0) with points pt 6 ps 3 lw 2 lc rgb '#ff0000' title 'not solid: blocks disagree or run unstable', \
+     'latency.dat' index 0 using 1:($4 == 0 ? $2 : 1/0) with points pt 6 ps 3 lw 2 lc rgb '#ff0000' title 'not solid (see table)', \
      'latency.dat' index 1 using 1:($4 == 0 ? $2 : 1/0) with points pt 6 ps 3 lw 2 lc rgb '#ff0000' notitle, \
      'latency.dat' index 2 using 1:($4 == 0 ? $2 : 1/0) with points pt 6 ps 3 lw 2 lc rgb '#ff0000' notitle, \
      'latency.dat' index 3 using 1:($4 == 0 ? $2 : 1/0) with points pt 6 ps 3 lw 2 lc rgb '#ff0000' notitle, \
@@ -39,7 +39,7 @@ plot 'latency.dat' index 0 using 1:2:2:3 with yerrorlines lw 3 pt 7 ps 1.2 lc rg
      'latency.dat' index 10 using 1:($4 == 0 ? $2 : 1/0) with points pt 6 ps 3 lw 2 lc rgb '#ff0000' notitle, \
      'latency.dat' index 11 using 1:($4 == 0 ? $2 : 1/0) with points pt 6 ps 3 lw 2 lc rgb '#ff0000' notitle, \
      'latency.dat' index 12 using 1:($4 == 0 ? $2 : 1/0) with points pt 6 ps 3 lw 2 lc rgb '#ff0000' notitle
-set title "two processes, every variant interleaved (UNSTABLE at 4096 B; speed changed during 8 B, 64 B, 256 B)\nmean of the fastest 99 %, bar to p99" noenhanced
+set title "two processes, every variant interleaved (UNSTABLE at 4096 B; speed changed at 8, 64, 256 B)\nmean of the fastest 99 %, bar to p99" noenhanced
 plot 'latency.dat' index 13 using 1:2:2:3 with yerrorlines lw 3 pt 7 ps 1.2 lc rgb '#1f4e9c' title 'mailbox', \
      'latency.dat' index 14 using 1:2:2:3 with yerrorlines lw 2 dt 2 pt 6 ps 1.5 lc rgb '#000000' title 'floor', \
      'latency.dat' index 15 using 1:2:2:3 with yerrorlines lw 2 pt 9 lc rgb '#5fa8e8' title 'mailbox_state_own_line', \
@@ -52,7 +52,7 @@ plot 'latency.dat' index 13 using 1:2:2:3 with yerrorlines lw 3 pt 7 ps 1.2 lc r
      'latency.dat' index 22 using 1:2:2:3 with yerrorlines lw 2 pt 11 lc rgb '#c0392b' title 'mutex_condvar', \
      'latency.dat' index 23 using 1:2:2:3 with yerrorlines lw 2 pt 3 lc rgb '#7f7f7f' title 'boost_message_queue', \
      'latency.dat' index 24 using 1:2:2:3 with yerrorlines lw 2 pt 2 lc rgb '#d62728' title 'zeromq', \
-     'latency.dat' index 13 using 1:($4 == 0 ? $2 : 1/0) with points pt 6 ps 3 lw 2 lc rgb '#ff0000' title 'not solid: blocks disagree or run unstable', \
+     'latency.dat' index 13 using 1:($4 == 0 ? $2 : 1/0) with points pt 6 ps 3 lw 2 lc rgb '#ff0000' title 'not solid (see table)', \
      'latency.dat' index 14 using 1:($4 == 0 ? $2 : 1/0) with points pt 6 ps 3 lw 2 lc rgb '#ff0000' notitle, \
      'latency.dat' index 15 using 1:($4 == 0 ? $2 : 1/0) with points pt 6 ps 3 lw 2 lc rgb '#ff0000' notitle, \
      'latency.dat' index 16 using 1:($4 == 0 ? $2 : 1/0) with points pt 6 ps 3 lw 2 lc rgb '#ff0000' notitle, \
