@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <bit>
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -310,9 +311,10 @@ class Mailbox {
 
   // Waits for `expected` with a policy (spin, spin_then_yield,
   // spin_then_block), until a deadline, while `alive()` says the peer lives
-  // (checked every liveness_interval). Gives a token, or why there is none:
-  // wait_error::timed_out (never later than the deadline plus one poll),
-  // peer_gone, or invalid_state (a value outside the layout's valid_states).
+  // (checked every policy.liveness_interval). Gives a token, or why there is
+  // none: wait_error::timed_out (never later than the deadline plus one
+  // poll), peer_gone, invalid_state (a value outside the layout's
+  // valid_states), or futex_failed (the kernel refused FUTEX_WAIT).
   template <wait_policy Policy, liveness_check Liveness = always_alive>
   [[nodiscard]] wait_result acquire(state_type expected, Policy policy, deadline until = no_deadline,
                                     Liveness alive = {}) const {
@@ -357,7 +359,8 @@ class Mailbox {
     const auto failed = detail::wait_for_state<detail::between_polls_of<Policy>>(
         accept, seen, spins, until, alive, [this] { return state(); },
         [](state_type v) { return Layout::is_valid_state(v); },
-        [this, &accept, stats](std::chrono::nanoseconds timeout) { block_on(accept, timeout, stats); });
+        [this, &accept, stats](std::chrono::nanoseconds timeout) { return block_on(accept, timeout, stats); },
+        policy.liveness_interval);
     if (failed) return wait_result(*failed, seen);
     return wait_result(token(base_), seen);
   }
@@ -379,29 +382,36 @@ class Mailbox {
   // runs before or after the exchange, it either returns at once or is
   // woken. Relaxed is enough for the CAS: the token's acquire comes from the
   // acquire-load that sees `expected` when the caller looks again.
+  //
+  // Returns 0, or the errno of a FUTEX_WAIT the kernel refused (the wait
+  // then ends with wait_error::futex_failed instead of a busy loop).
   template <class Accept>
-  void block_on(const Accept& accept, std::chrono::nanoseconds timeout, wait_stats* stats) const noexcept {
+  int block_on(const Accept& accept, std::chrono::nanoseconds timeout, wait_stats* stats) const noexcept {
     if constexpr (Layout::has_blocking_waiters && detail::has_futex) {
       auto* word = reinterpret_cast<std::uint32_t*>(base_ + Layout::state_offset);
       std::uint32_t seen = raw_word();
-      if (accept(std::bit_cast<state_type>(seen & ~detail::waiter_mark))) return;
+      if (accept(std::bit_cast<state_type>(seen & ~detail::waiter_mark))) return 0;
       if (!(seen & detail::waiter_mark)) {
         const std::uint32_t marked = seen | detail::waiter_mark;
         if (!std::atomic_ref<std::uint32_t>(*word).compare_exchange_strong(seen, marked,
                                                                            std::memory_order_relaxed)) {
-          return;  // the word changed: look at it again
+          return 0;  // the word changed: look at it again
         }
         seen = marked;
       }
-      const bool timed_out = detail::futex_wait(word, seen, timeout);
+      const int result = detail::futex_wait(word, seen, timeout);
+      const int refused = result == ETIMEDOUT ? 0 : result;
       if (stats != nullptr) {
         ++stats->sleeps;
-        stats->timeouts += timed_out ? 1 : 0;
+        stats->timeouts += result == ETIMEDOUT ? 1 : 0;
+        if (refused != 0) stats->futex_errno = refused;
       }
+      return refused;
     } else {
       (void)accept;
       (void)timeout;
       (void)stats;
+      return 0;
     }
   }
 
