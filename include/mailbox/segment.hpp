@@ -189,16 +189,17 @@ class shared_segment {
   // Populates every page now, so the first message does not pay for page
   // faults. Never changes the contents, even while a peer writes them:
   // madvise(MADV_POPULATE_WRITE) (Linux 5.14) faults the pages in writable
-  // without writing them. Older kernels (EINVAL) get a read of one byte per
-  // page: the pages are mapped, the first write to each may still fault.
-  // Never a read-and-write-back, which would undo a peer's store made
-  // between the read and the write. Throws segment_error when the pages
-  // cannot be had (ENOMEM; EFAULT where a peer shrank a named segment).
+  // without writing them. Where the kernel does not have it (EINVAL), or a
+  // sandbox refuses madvise, it reads one byte per page instead: the pages
+  // are mapped, and the first write to each may still fault. Never a
+  // read-and-write-back, which undoes a peer's store made between the read
+  // and the write. Throws segment_error when the pages cannot be had
+  // (ENOMEM; EFAULT where a peer shrank a named segment).
   void prefault() {
     if (data_ == nullptr) return;
     if (::madvise(data_, size_, detail::madv_populate_write) == 0) return;
     const int error = errno;
-    if (error != EINVAL) {
+    if (error == ENOMEM || error == EFAULT) {
       throw segment_error(error, "madvise(MADV_POPULATE_WRITE)", name_.empty() ? "(anonymous)" : name_);
     }
     const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
