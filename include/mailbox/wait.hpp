@@ -19,7 +19,7 @@
 #include <utility>
 
 // No <signal.h>, <sys/wait.h>, <linux/futex.h> or <sys/syscall.h>: their
-// macros (si_pid, sa_handler, SYS_*) would break names in users' files. The
+// macros (si_pid, sa_handler, FUTEX_*) would break names in users' files. The
 // system calls go through detail/syscalls.hpp, which needs only <unistd.h>.
 #if defined(__unix__)
 #include <unistd.h>
@@ -274,7 +274,7 @@ inline constexpr between_polls between_polls_of =
 //   load():        acquire-load of the state (mark stripped)
 //   is_valid(v):   whether v is a declared state
 //   sleep(timeout): one blocking step (between_polls::block only); returns 0,
-//                  or the errno of a FUTEX_WAIT the kernel refused
+//                  or the errno of a FUTEX_WAIT the kernel refused (or void)
 //   interval:      how often to call alive()
 // Returns nothing when an accepted state was seen (the last load saw it, with
 // acquire), or the reason to give up.
@@ -326,7 +326,12 @@ std::optional<wait_error> wait_for_state(Accept accept, State& seen, std::uint32
     } else if constexpr (Between == between_polls::yield) {
       yield_cpu();
     } else {
-      if (sleep(std::min(until, next_liveness_check) - now) != 0) return wait_error::futex_failed;
+      const std::chrono::nanoseconds timeout = std::min(until, next_liveness_check) - now;
+      if constexpr (std::is_void_v<decltype(sleep(timeout))>) {
+        sleep(timeout);  // a step that cannot fail
+      } else if (sleep(timeout) != 0) {
+        return wait_error::futex_failed;
+      }
     }
   }
 }
