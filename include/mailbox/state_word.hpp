@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <new>
 #include <type_traits>
 
 #include "arch.hpp"
@@ -21,17 +22,20 @@ namespace detail {
 template <class State>
 using word_for = std::conditional_t<sizeof(State) == 4, std::uint32_t, std::uint64_t>;
 
-// The only two accesses the state word ever gets.
+// The only two accesses the state word ever gets. The word is an object the
+// region's bytes hold (created implicitly, as in mapped memory or a byte
+// array), not the bytes themselves: std::launder gives a pointer to it, which
+// the standard asks for and which costs nothing.
 template <class State>
 [[gnu::always_inline]] inline State load_state_acquire(const std::byte* at) noexcept {
   using word = word_for<State>;
-  return std::bit_cast<State>(arch::load_acquire(*reinterpret_cast<const word*>(at)));
+  return std::bit_cast<State>(arch::load_acquire(*std::launder(reinterpret_cast<const word*>(at))));
 }
 
 template <class State>
 [[gnu::always_inline]] inline void store_state_release(std::byte* at, State value) noexcept {
   using word = word_for<State>;
-  arch::store_release(*reinterpret_cast<word*>(at), std::bit_cast<word>(value));
+  arch::store_release(*std::launder(reinterpret_cast<word*>(at)), std::bit_cast<word>(value));
 }
 
 // The blocking-aware publish of a layout with blocking_waiters.
@@ -45,7 +49,7 @@ template <class State>
 // needed. The exchange is a release: the payload written before it is
 // visible to whoever acquires the new state, as with the plain store.
 [[gnu::always_inline]] inline void exchange_state_and_wake(std::byte* at, std::uint32_t value) noexcept {
-  auto* word = reinterpret_cast<std::uint32_t*>(at);
+  auto* word = std::launder(reinterpret_cast<std::uint32_t*>(at));
   const std::uint32_t old = std::atomic_ref<std::uint32_t>(*word).exchange(value, std::memory_order_release);
   if constexpr (has_futex) {
     if (old & waiter_mark) [[unlikely]]

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <initializer_list>
+#include <new>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -63,6 +64,10 @@ class Mailbox {
 
   // Prepares a fresh region: zeroes every byte of the layout, then
   // release-stores the first state. Nobody else may use the region meanwhile.
+  // The first state passes the checks publish() makes, with the same
+  // outcome: a value with the sleeping-waiter mark (blocking_waiters) or one
+  // outside the layout's valid_states aborts with a message, before any byte
+  // of the region is written.
   //
   // Kept out of line: it runs once, and when GCC 12 inlines its memset and
   // store into the caller, it may keep the returned view's base in two
@@ -73,6 +78,7 @@ class Mailbox {
   // code because of it.
   [[nodiscard, gnu::noinline]] static Mailbox initialize(std::span<std::byte> region, state_type first) {
     Mailbox box(region);
+    detail::check_storable_state<Layout>(first, "initialize()");
     std::memset(box.base_, 0, Layout::size);
     detail::store_state_release<state_type>(box.base_ + Layout::state_offset, first);
     return box;
@@ -154,11 +160,6 @@ class Mailbox {
         policy, until, alive);
   }
 
-  // The bytes of the layout, for copying or inspecting the region as a whole.
-  [[nodiscard]] std::span<std::byte, Layout::size> bytes() const noexcept {
-    return std::span<std::byte, Layout::size>(base_, Layout::size);
-  }
-
  private:
   template <class Accept, class Policy, class Liveness>
   [[nodiscard]] wait_result wait_until(Accept accept, Policy policy, deadline until, Liveness& alive) const {
@@ -202,7 +203,7 @@ class Mailbox {
   template <class Accept>
   void block_on(const Accept& accept, std::chrono::nanoseconds timeout, wait_stats* stats) const noexcept {
     if constexpr (Layout::has_blocking_waiters && detail::has_futex) {
-      auto* word = reinterpret_cast<std::uint32_t*>(base_ + Layout::state_offset);
+      auto* word = std::launder(reinterpret_cast<std::uint32_t*>(base_ + Layout::state_offset));
       std::uint32_t seen = raw_word();
       if (accept(std::bit_cast<state_type>(seen & ~detail::waiter_mark))) return;
       if (!(seen & detail::waiter_mark)) {
