@@ -9,10 +9,19 @@
 #include <string>
 #include <string_view>
 
+// Marks fixed_text as owning its characters, so that clang (-Wdangling-gsl,
+// on by default) warns about `std::string_view v = t.text<"x">();`, a view of
+// a temporary copy. Passing t.text<"x">() to a function is fine.
+#if defined(__clang__)
+#define MAILBOX_OWNS_CHARS [[gsl::Owner(char)]]
+#else
+#define MAILBOX_OWNS_CHARS
+#endif
+
 namespace mailbox {
 
 template <std::size_t N>
-class fixed_text {
+class MAILBOX_OWNS_CHARS fixed_text {
  public:
   static constexpr std::size_t capacity = N;
 
