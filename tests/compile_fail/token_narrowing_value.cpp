@@ -17,9 +17,11 @@ int main() {
   auto box = mailbox::Mailbox<L>::initialize(memory, Worker::idle);
   auto t = box.acquire(Worker::idle);
 #if defined(MAILBOX_COMPILE_FAIL)
-  t.set<"error">(std::int64_t{1} << 40);  // int64 into an int32 field
+  const std::int64_t wide = box.state() == Worker::idle ? 1 : 2;
+  t.set<"error">(wide);  // int64 into an int32 field
 #else
-  t.set<"error">(std::int32_t{1});
+  const std::int32_t fits = box.state() == Worker::idle ? 1 : 2;
+  t.set<"error">(fits);
 #endif
   std::move(t).publish(Worker::busy);
   return 0;
