@@ -168,7 +168,7 @@ concept accepts_value_for = names_a_payload_field<Layout, Name> &&
 // acquired state, and the peer waits forever. On by default where NDEBUG is
 // not defined, like assert(); define MAILBOX_DEBUG_TOKENS to 0 or 1 to
 // choose. Every translation unit of a program must agree. Off, the token's
-// destructor is empty.
+// destructor is trivial.
 #if !defined(MAILBOX_DEBUG_TOKENS)
 #if defined(NDEBUG)
 #define MAILBOX_DEBUG_TOKENS 0
