@@ -101,7 +101,7 @@ bool run_task(mailbox::Mailbox<Task> box, pid_t worker, int index, Op op, std::i
     std::printf("worker %d: %lld / %lld = %lld\n", index, static_cast<long long>(a),
                 static_cast<long long>(b), static_cast<long long>(done->get<"result">()));
   } else {
-    const std::string_view text = done->text<"error_msg">();  // bounded, whatever the worker wrote
+    const auto text = done->text<"error_msg">();  // a bounded copy, whatever the worker wrote
     std::printf("worker %d: error: %.*s\n", index, static_cast<int>(text.size()), text.data());
   }
   std::move(*done).publish(Worker::idle);

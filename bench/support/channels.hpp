@@ -82,7 +82,8 @@ class mailbox_channel {
   template <class Body>
   [[gnu::always_inline]] void handoff(turn mine, turn next, Body&& body) {
     auto token = box_.acquire(mine);
-    body(token.template span<"payload">());
+    // The body takes a std::span: checked against the token once, here.
+    body(std::span<std::uint64_t, Bytes / 8>(token.template span<"payload">()));
     std::move(token).publish(next);
   }
 

@@ -9,6 +9,8 @@
 #include <climits>
 #include <concepts>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <optional>
 #include <stdexcept>
@@ -77,33 +79,85 @@ class wait_failed : public std::runtime_error {
   wait_error error_;
 };
 
-// A token and the state it was acquired in, or the reason there is none.
+namespace detail {
+
+[[noreturn, gnu::cold]] inline void result_has_no_token(wait_error e) noexcept {
+  std::fprintf(stderr,
+               "mailbox: the token of a failed wait (%.*s) was used; test the acquire_result first, or "
+               "call value(), which throws wait_failed\n",
+               static_cast<int>(to_string(e).size()), to_string(e).data());
+  std::abort();
+}
+
+[[noreturn, gnu::cold]] inline void result_has_no_error() noexcept {
+  std::fputs("mailbox: error() of an acquire_result whose wait succeeded; it has a token, not an error\n",
+             stderr);
+  std::abort();
+}
+
+}  // namespace detail
+
+// A token and the state it was acquired in, or the reason there is none;
+// shaped like std::expected<Token, wait_error>. The unchecked accessors of
+// std::expected (operator*, operator->, error()) are checked here: used on
+// the wrong alternative, they abort with a message, because a dereferenced
+// failed wait would otherwise write a payload the caller does not own. They
+// stay noexcept, as on the token; value() is the accessor that throws.
 template <class Token, class State>
 class [[nodiscard]] acquire_result {
  public:
+  using value_type = Token;
+  using error_type = wait_error;
+
   acquire_result(Token&& t, State s) noexcept : token_(std::move(t)), error_(), state_(s) {}
   acquire_result(wait_error e, State last_seen) noexcept : token_(), error_(e), state_(last_seen) {}
 
   [[nodiscard]] bool has_value() const noexcept { return token_.has_value(); }
   explicit operator bool() const noexcept { return has_value(); }
 
-  // Meaningful only without a value.
-  [[nodiscard]] wait_error error() const noexcept { return error_; }
+  // Why the wait failed; only when it did (aborts when there is a token).
+  [[nodiscard]] wait_error error() const noexcept {
+    if (token_) detail::result_has_no_error();
+    return error_;
+  }
 
   // With a value: the state the token was acquired in (which of several, for
   // acquire_any). Without: the last state seen, for the error message.
   [[nodiscard]] State state() const noexcept { return state_; }
 
-  Token* operator->() noexcept { return &*token_; }
-  Token& operator*() & noexcept { return *token_; }
+  // The token; abort when the wait failed.
+  [[nodiscard]] Token* operator->() noexcept { return &checked(); }
+  [[nodiscard]] const Token* operator->() const noexcept { return &checked(); }
+  [[nodiscard]] Token& operator*() & noexcept { return checked(); }
+  [[nodiscard]] const Token& operator*() const& noexcept { return checked(); }
+  [[nodiscard]] Token&& operator*() && noexcept { return std::move(checked()); }
 
-  // The token; throws wait_failed when the wait failed.
+  // The token; throw wait_failed when the wait failed.
+  [[nodiscard]] Token& value() & {
+    if (!token_) throw wait_failed(error_);
+    return *token_;
+  }
+  [[nodiscard]] const Token& value() const& {
+    if (!token_) throw wait_failed(error_);
+    return *token_;
+  }
   [[nodiscard]] Token value() && {
     if (!token_) throw wait_failed(error_);
     return std::move(*token_);
   }
 
  private:
+  [[nodiscard]] Token& checked() noexcept {
+    if (!token_) [[unlikely]]
+      detail::result_has_no_token(error_);
+    return *token_;
+  }
+  [[nodiscard]] const Token& checked() const noexcept {
+    if (!token_) [[unlikely]]
+      detail::result_has_no_token(error_);
+    return *token_;
+  }
+
   std::optional<Token> token_;
   wait_error error_;
   State state_;
