@@ -5,6 +5,7 @@
 #include <mailbox/mailbox.hpp>
 
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -36,10 +37,12 @@ std::span<std::byte> slot_of(std::span<std::byte> segment, int worker) {
 }
 
 // A worker opens the segment by name, as a separately started program would,
-// and ends when told to quit or when the parent dies.
-[[noreturn]] void run_worker(const std::string& name, int index) {
+// and ends when told to quit or when the parent dies. `parent` is the
+// parent's pid, taken before fork(): correct even if the parent is dead by
+// the time this runs (parent_alive{} made here would watch the new parent).
+[[noreturn]] void run_worker(const std::string& name, int index, pid_t parent_pid) {
   try {
-    const mailbox::parent_alive parent;
+    const mailbox::parent_alive parent(parent_pid);
     auto segment = mailbox::shared_segment::open(name, worker_count * slot);
     auto box = mailbox::attach_with_header<Task, protocol_version>(slot_of(segment.bytes(), index));
     std::move(*box.try_acquire(Worker::starting)).publish(Worker::idle);
@@ -98,7 +101,7 @@ bool run_task(mailbox::Mailbox<Task> box, pid_t worker, int index, Op op, std::i
     std::printf("worker %d: %lld / %lld = %lld\n", index, static_cast<long long>(a),
                 static_cast<long long>(b), static_cast<long long>(done->get<"result">()));
   } else {
-    const std::string_view text = done->text<"error_msg">();  // bounded, whatever the worker wrote
+    const auto text = done->text<"error_msg">();  // a bounded copy, whatever the worker wrote
     std::printf("worker %d: error: %.*s\n", index, static_cast<int>(text.size()), text.data());
   }
   std::move(*done).publish(Worker::idle);
@@ -121,11 +124,12 @@ int main() {
       mailbox::initialize_with_header<Task, protocol_version>(slot_of(segment.bytes(), 0), Worker::starting),
       mailbox::initialize_with_header<Task, protocol_version>(slot_of(segment.bytes(), 1), Worker::starting)};
 
+  const pid_t parent = ::getpid();
   pid_t workers[worker_count];
   for (int i = 0; i < worker_count; ++i) {
     workers[i] = ::fork();
     if (workers[i] < 0) return 1;
-    if (workers[i] == 0) run_worker(name, i);
+    if (workers[i] == 0) run_worker(name, i, parent);
   }
 
   bool ok = true;

@@ -15,6 +15,8 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <new>
+#include <span>
 
 #include "support/catch.hpp"
 #include "support/pingpong.hpp"
@@ -45,8 +47,10 @@ struct side_result {
 // Spins until the peer has marked the state word "I sleep" (it has set the
 // mark and is entering, or is in, FUTEX_WAIT), so that every publish is a
 // wake-up racing with the sleeper's FUTEX_WAIT: the case a lost wake-up needs.
-bool wait_until_peer_sleeps(Box box, mailbox::deadline until) {
-  auto& word = *reinterpret_cast<std::uint32_t*>(box.bytes().data() + Blocking::state_offset);
+// It peeks at the word through the region, as a peer would: the mailbox
+// hands out no bytes.
+bool wait_until_peer_sleeps(std::span<std::byte> region, mailbox::deadline until) {
+  auto& word = *std::launder(reinterpret_cast<std::uint32_t*>(region.data() + Blocking::state_offset));
   std::uint32_t polls = 0;
   while (!(std::atomic_ref<std::uint32_t>(word).load(std::memory_order_relaxed) &
            mailbox::detail::waiter_mark)) {
@@ -62,7 +66,8 @@ bool wait_until_peer_sleeps(Box box, mailbox::deadline until) {
 
 // Waits for `mine`, checks the payload carries the round number, writes it
 // back, and publishes once the peer is asleep.
-side_result run_side(Box box, Turn mine, Turn theirs, std::uint64_t rounds, bool first) {
+side_result run_side(std::span<std::byte> region, Turn mine, Turn theirs, std::uint64_t rounds, bool first) {
+  const Box box(region);
   side_result out;
   const mailbox::spin_then_block policy{.spins = 0, .stats = &out.stats};
   for (std::uint64_t n = 1; n <= rounds; ++n) {
@@ -79,7 +84,7 @@ side_result run_side(Box box, Turn mine, Turn theirs, std::uint64_t rounds, bool
     const std::uint64_t next = n;
     r->set<"sequence">(next);
     for (std::uint64_t& w : r->span<"words">()) w = next;
-    if (!wait_until_peer_sleeps(box, mailbox::wait_clock::now() + per_message)) {
+    if (!wait_until_peer_sleeps(region, mailbox::wait_clock::now() + per_message)) {
       ++out.failed_waits;
       return out;
     }
@@ -99,7 +104,7 @@ TEST_CASE("a futex waiter in another process never loses a wake-up", "[futex][fo
   const pid_t child = ::fork();
   REQUIRE(child >= 0);
   if (child == 0) {
-    const side_result pong = run_side(box, Turn::pong, Turn::ping, rounds, false);
+    const side_result pong = run_side(segment.bytes(), Turn::pong, Turn::ping, rounds, false);
     // Reports through the mailbox once the parent has seen the last pong.
     auto r = box.acquire(Turn::pong, mailbox::spin_then_block{}, mailbox::wait_clock::now() + per_message);
     if (!r) ::_exit(2);
@@ -110,7 +115,7 @@ TEST_CASE("a futex waiter in another process never loses a wake-up", "[futex][fo
     ::_exit(pong.failed_waits == 0 ? 0 : 1);
   }
   const auto started = mailbox::wait_clock::now();
-  const side_result ping = run_side(box, Turn::ping, Turn::pong, rounds, true);
+  const side_result ping = run_side(segment.bytes(), Turn::ping, Turn::pong, rounds, true);
   REQUIRE(ping.failed_waits == 0);
   // The last pong: check it, then ask for the child's figures.
   auto last = box.acquire(Turn::ping, mailbox::spin_then_block{}, mailbox::wait_clock::now() + per_message);

@@ -19,10 +19,11 @@ using Listed = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"
                                mailbox::valid_states<Worker::idle, Worker::task_ready, Worker::task_done>>;
 using Unlisted = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"message", char[8]>>;
 
-// What a broken peer does: store any bit pattern into the state word.
+// What a broken peer does: store any bit pattern into the state word. It
+// writes through its own view of the region: the mailbox hands out no bytes.
 template <class Layout>
-void scribble_state(mailbox::Mailbox<Layout> box, std::uint32_t raw) {
-  std::memcpy(box.bytes().data() + Layout::state_offset, &raw, sizeof raw);
+void scribble_state(test_support::local_region<Layout>& region, std::uint32_t raw) {
+  std::memcpy(region.bytes + Layout::state_offset, &raw, sizeof raw);
 }
 
 }  // namespace
@@ -43,7 +44,7 @@ TEST_CASE("an unknown state value is reported, a known one returned", "[hostile]
   CHECK(box.checked_state() == Worker::idle);
 
   for (const std::uint32_t raw : {3u, 0x80000000u, 0xffffffffu, 0x7fffffffu}) {
-    scribble_state(box, raw);
+    scribble_state(region, raw);
     INFO("raw state " << raw);
     CHECK_FALSE(box.valid_state().has_value());
     try {
@@ -58,7 +59,7 @@ TEST_CASE("an unknown state value is reported, a known one returned", "[hostile]
     REQUIRE_FALSE(r);
     CHECK(r.error() == mailbox::wait_error::invalid_state);
   }
-  scribble_state(box, 2);
+  scribble_state(region, 2);
   CHECK(box.checked_state() == Worker::task_done);
   CHECK(box.acquire(Worker::task_done, mailbox::spin{}, mailbox::no_deadline).has_value());
 }
@@ -66,7 +67,7 @@ TEST_CASE("an unknown state value is reported, a known one returned", "[hostile]
 TEST_CASE("without a list every value is a state", "[hostile][states]") {
   test_support::local_region<Unlisted> region;
   auto box = mailbox::Mailbox<Unlisted>::initialize(region.span(), Worker::idle);
-  scribble_state(box, 77);
+  scribble_state(region, 77);
   CHECK(box.valid_state() == static_cast<Worker>(77));
   CHECK(box.checked_state() == static_cast<Worker>(77));
 }
@@ -97,4 +98,23 @@ TEST_CASE("text fields are read within their bounds", "[hostile][text]") {
     CHECK(t.set_text<"message">("") == 0);
     CHECK(t.text<"message">().empty());
   }
+}
+
+TEST_CASE("text() is a copy the peer's later writes do not change", "[hostile][text]") {
+  test_support::local_region<Listed> region;
+  auto box = mailbox::Mailbox<Listed>::initialize(region.span(), Worker::idle);
+  auto t = box.acquire(Worker::idle);
+  t.set_text<"message">("ok");
+  const auto read = t.text<"message">();
+  std::move(t).publish(Worker::task_ready);
+  // The peer owns the field now and rewrites it, terminator and all.
+  std::memset(region.bytes + Listed::offset_of<"message">, 'x', 8);
+  CHECK(std::string_view(read.data(), read.size()) == "ok");
+  CHECK(read.size() == 2);
+  // Still readable after the hand-over, and as long as the field at most.
+  auto again = box.acquire(Worker::task_ready);
+  const auto unterminated = again.text<"message">();
+  std::memset(region.bytes + Listed::offset_of<"message">, 'y', 8);
+  CHECK(std::string_view(unterminated.data(), unterminated.size()) == "xxxxxxxx");
+  std::move(again).publish(Worker::idle);
 }

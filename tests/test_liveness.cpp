@@ -150,3 +150,85 @@ TEST_CASE("the liveness checks tell a live process from a dead one", "[liveness]
   CHECK_FALSE(mailbox::child_alive(child)());  // reaped: still dead
   CHECK_FALSE(mailbox::process_alive(child)());
 }
+
+TEST_CASE("a worker that starts after its parent died reports peer_gone", "[liveness][fork]") {
+  const bool reaps_orphans = ::prctl(PR_SET_CHILD_SUBREAPER, 1) == 0;
+  auto task_segment = mailbox::shared_segment::anonymous(Task::size);
+  auto report_segment = mailbox::shared_segment::anonymous(ReportLayout::size);
+  auto tasks = mailbox::Mailbox<Task>::initialize(task_segment.bytes(), Worker::idle);
+  auto report = mailbox::Mailbox<ReportLayout>::initialize(report_segment.bytes(), Report::waiting_to_start);
+
+  const pid_t parent = ::fork();
+  REQUIRE(parent >= 0);
+  if (parent == 0) {
+    // The documented pattern: the parent's pid is taken before fork(), so
+    // the worker knows whom to watch however late it starts.
+    const pid_t me = ::getpid();
+    const pid_t child = ::fork();
+    if (child == 0) {
+      // Starts only once the parent is gone (re-parented: getppid() changed).
+      const auto until = mailbox::wait_clock::now() + generous;
+      while (::getppid() == me && mailbox::wait_clock::now() < until) std::this_thread::sleep_for(1ms);
+      const auto started_at = mailbox::wait_clock::now();
+      auto task = tasks.acquire(Worker::task_ready, mailbox::spin_then_block{},
+                                mailbox::wait_clock::now() + generous, mailbox::parent_alive(me));
+      const auto detected_at = mailbox::wait_clock::now();
+      auto out = report.acquire(Report::waiting_to_start);
+      out.set<"child">(static_cast<std::int32_t>(::getpid()));
+      out.set<"error">(task ? -1 : static_cast<std::int32_t>(task.error()));
+      out.set<"detected_at_ns">(monotonic_ns(detected_at) - monotonic_ns(started_at));
+      std::move(out).publish(Report::done);
+      ::_exit(0);
+    }
+    ::_exit(child > 0 ? 0 : 1);  // dies before the worker starts
+  }
+  CHECK(test_support::wait_for(parent) == 0);
+  auto result =
+      report.acquire(Report::done, mailbox::spin_then_yield{}, mailbox::wait_clock::now() + 2 * generous);
+  REQUIRE(result);
+  CHECK(result->get<"error">() == static_cast<std::int32_t>(mailbox::wait_error::peer_gone));
+  if (reaps_orphans) CHECK(test_support::wait_for(result->get<"child">()) == 0);
+  const double ms = static_cast<double>(result->get<"detected_at_ns">()) / 1e6;
+  std::printf("detection latency, parent dead before the worker's wait: %.2f ms\n", ms);
+  WARN("detection latency, parent dead before the worker's wait: " << ms << " ms");
+}
+
+TEST_CASE("parent_alive(pid) tells the parent we had from the one we have", "[liveness]") {
+  CHECK(mailbox::parent_alive(::getppid())());
+  CHECK_FALSE(mailbox::parent_alive(::getpid())());  // not our parent: as good as dead
+}
+
+TEST_CASE("process_alive holds the process, not its number", "[liveness]") {
+  int go[2];
+  REQUIRE(::pipe(go) == 0);
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    ::close(go[1]);
+    char c = 0;
+    (void)!::read(go[0], &c, 1);  // returns once the parent closes its end
+    ::_exit(0);
+  }
+  ::close(go[0]);
+  const mailbox::process_alive alive(child);  // made while the child lives
+  const mailbox::process_alive copy = alive;
+  CHECK(alive());
+  CHECK(copy());
+  ::close(go[1]);  // the child exits; we do not reap it yet
+  const auto until = mailbox::wait_clock::now() + generous;
+  while (mailbox::child_alive(child)() && mailbox::wait_clock::now() < until)
+    std::this_thread::sleep_for(1ms);
+  REQUIRE_FALSE(mailbox::child_alive(child)());  // a zombie now
+  if (alive.uses_pidfd()) {
+    // A pidfd reports the exit itself: a zombie is gone, and a later process
+    // that gets the same number would not make it alive again.
+    CHECK_FALSE(alive());
+    CHECK_FALSE(copy());
+  } else {
+    WARN("no pidfd on this kernel: kill(pid, 0) counts a zombie as alive");
+  }
+  CHECK(test_support::wait_for(child) == 0);
+  CHECK_FALSE(alive());
+  CHECK_FALSE(mailbox::process_alive(child)());  // made after the end
+  CHECK_FALSE(mailbox::process_alive(0)());      // no process: never "alive"
+}

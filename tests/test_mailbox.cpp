@@ -1,5 +1,10 @@
 // The Mailbox view and its token: region checks, acquire/try_acquire, payload
 // access, and what happens to a token after publish.
+//
+// Built with the debug-build token check on (a dropped token aborts), as a
+// build without NDEBUG has it by default: the tests below publish every
+// token they take, and some check the check.
+#define MAILBOX_DEBUG_TOKENS 1
 #include <mailbox/mailbox.hpp>
 
 #include <signal.h>
@@ -7,10 +12,13 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <span>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include "support/catch.hpp"
@@ -37,6 +45,52 @@ bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
+// Runs `misuse` in a child process with its stderr captured. Returns what the
+// child wrote if it died of SIGABRT, and otherwise says how it ended, so a
+// CHECK on the message shows both.
+template <class Misuse>
+std::string abort_message_of(Misuse misuse) {
+  int pipe_fds[2];
+  REQUIRE(::pipe(pipe_fds) == 0);
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    ::close(pipe_fds[0]);
+    ::dup2(pipe_fds[1], STDERR_FILENO);
+    ::signal(SIGABRT, SIG_DFL);  // Catch's handler would report the abort as this test's failure
+    misuse();
+    ::_exit(0);
+  }
+  ::close(pipe_fds[1]);
+  std::string written;
+  char buffer[512];
+  for (ssize_t got; (got = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0;) {
+    written.append(buffer, static_cast<std::size_t>(got));
+  }
+  ::close(pipe_fds[0]);
+  const int status = test_support::wait_for(child);
+  if (status != -SIGABRT) {
+    return "<the child did not abort: status " + std::to_string(status) + "; stderr: " + written + ">";
+  }
+  return written;
+}
+
+enum class Listed : std::int32_t { idle, busy };
+using ListedTask = mailbox::layout<mailbox::state<"state", Listed>, mailbox::field<"value", std::int32_t>,
+                                   mailbox::valid_states<Listed::idle, Listed::busy>>;
+
+enum class Sleepy : std::uint32_t { idle, busy, marked = 0x80000001u };
+using BlockingTask = mailbox::layout<mailbox::state<"state", Sleepy>, mailbox::field<"value", std::int32_t>,
+                                     mailbox::blocking_waiters>;
+
+// Trivially copyable, but with no default constructor.
+struct Point {
+  constexpr Point(std::int32_t x_, std::int32_t y_) noexcept : x(x_), y(y_) {}
+  std::int32_t x;
+  std::int32_t y;
+};
+using PointTask = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"where", Point>>;
+
 }  // namespace
 
 TEST_CASE("a too small region is refused with expected and actual sizes", "[mailbox][region]") {
@@ -61,8 +115,8 @@ TEST_CASE("a misaligned region is refused with expected and actual alignment", "
 TEST_CASE("a larger region is fine and only its first bytes are used", "[mailbox][region]") {
   alignas(64) static std::byte storage[Task::size * 2];
   std::fill(std::begin(storage), std::end(storage), std::byte{0x5a});
-  auto box = Box::initialize(storage, Worker::idle);
-  CHECK(box.bytes().size() == Task::size);
+  (void)Box::initialize(storage, Worker::idle);
+  CHECK(std::any_of(storage, storage + Task::size, [](std::byte b) { return b != std::byte{0x5a}; }));
   CHECK(
       std::all_of(storage + Task::size, std::end(storage), [](std::byte b) { return b == std::byte{0x5a}; }));
 }
@@ -107,8 +161,12 @@ TEST_CASE("spans write in place and const tokens read only", "[mailbox]") {
 
   const auto& read_only = token;
   auto const_text = read_only.span<"error_msg">();
-  STATIC_REQUIRE(std::is_same_v<decltype(const_text), std::span<const char, 256>>);
+  STATIC_REQUIRE(std::is_same_v<decltype(const_text.data()), const char*>);
+  STATIC_REQUIRE(decltype(const_text)::extent == 256);
   CHECK(std::string(const_text.data()) == "division by zero");
+  // A std::span when one is wanted: spelt out, checked once, here.
+  const std::span<const char, 256> plain(const_text);
+  CHECK(plain.data() == const_text.data());
   CHECK(std::memcmp(region.bytes + Task::offset_of<"error_msg">, message, sizeof message) == 0);
   std::move(token).publish(Worker::task_done);
 }
@@ -138,26 +196,173 @@ TEST_CASE("a moved token carries the access, the moved-from one none", "[mailbox
 TEST_CASE("using a token after publish stops the program with a message", "[mailbox][death]") {
   test_support::shared_mapping region(Task::size);
   auto box = Box::initialize(region.span(), Worker::idle);
-  int pipe_fds[2];
-  REQUIRE(::pipe(pipe_fds) == 0);
-  const pid_t child = ::fork();
-  REQUIRE(child >= 0);
-  if (child == 0) {
-    ::dup2(pipe_fds[1], STDERR_FILENO);
+  const std::string message = abort_message_of([&] {
     auto token = box.acquire(Worker::idle);
     auto alias = std::move(token);
     std::move(alias).publish(Worker::task_ready);
-    // Deliberate misuse: both tokens are spent now.
-    (void)alias.get<"error">();
-    ::_exit(0);  // not reached
-  }
-  ::close(pipe_fds[1]);
-  char buffer[256] = {};
-  const ssize_t got = ::read(pipe_fds[0], buffer, sizeof buffer - 1);
-  ::close(pipe_fds[0]);
-  CHECK(test_support::wait_for(child) == -SIGABRT);
-  REQUIRE(got > 0);
-  CHECK(contains(buffer, "token was used after publish"));
+    (void)alias.get<"error">();  // deliberate misuse: the token is spent
+  });
+  CHECK(contains(message, "token was used after publish"));
   // The publish before the misuse still happened.
   CHECK(box.state() == Worker::task_ready);
+}
+
+TEST_CASE("a moved-from token says so, not \"used after publish\"", "[mailbox][death]") {
+  test_support::shared_mapping region(Task::size);
+  auto box = Box::initialize(region.span(), Worker::idle);
+  const std::string message = abort_message_of([&] {
+    auto token = box.acquire(Worker::idle);
+    auto alias = std::move(token);
+    (void)token.get<"error">();  // deliberate misuse: the access went with the move
+    std::move(alias).publish(Worker::idle);
+  });
+  CHECK(contains(message, "token was used after it was moved from"));
+  CHECK_FALSE(contains(message, "after publish"));
+}
+
+TEST_CASE("a span does not outlive its token's publish", "[mailbox][death]") {
+  test_support::shared_mapping region(Task::size);
+  auto box = Box::initialize(region.span(), Worker::idle);
+  const std::string message = abort_message_of([&] {
+    auto token = box.acquire(Worker::idle);
+    auto args = token.span<"args">();
+    args[0] = 1;
+    std::move(token).publish(Worker::task_ready);
+    args[1] = 2;  // deliberate misuse: the payload is the peer's now
+  });
+  CHECK(contains(message, "token was used after publish"));
+  // The write before the publish went through, the one after did not.
+  auto reader = box.acquire(Worker::task_ready);
+  CHECK(reader.span<"args">()[0] == 1);
+  CHECK(reader.span<"args">()[1] == 0);
+  std::move(reader).publish(Worker::idle);
+
+  CHECK(contains(abort_message_of([&] {
+                   auto token = box.acquire(Worker::idle);
+                   auto args = token.span<"args">();
+                   std::move(token).publish(Worker::idle);
+                   for (auto& a : args) a = 3;  // the range-for checks at begin()
+                 }),
+                 "token was used after publish"));
+}
+
+TEST_CASE("a dropped token stops a debug build with a message", "[mailbox][death]") {
+  STATIC_REQUIRE(mailbox::debug_tokens);
+  test_support::shared_mapping region(Task::size);
+  auto box = Box::initialize(region.span(), Worker::idle);
+  CHECK(contains(abort_message_of([&] { (void)box.acquire(Worker::idle); }),
+                 "token was destroyed without publish()"));
+  CHECK(contains(abort_message_of([&] {
+                   auto first = box.acquire(Worker::idle);
+                   auto second = box.acquire(Worker::idle);
+                   second = std::move(first);  // drops the token second held
+                   std::move(second).publish(Worker::idle);
+                 }),
+                 "token was destroyed without publish()"));
+  // Twins: published and moved-from tokens are destroyed quietly (in this
+  // process: a wrong abort would stop the whole test run).
+  {
+    auto token = box.acquire(Worker::idle);
+    auto moved = std::move(token);
+    std::move(moved).publish(Worker::task_ready);
+  }
+  CHECK(box.state() == Worker::task_ready);
+}
+
+TEST_CASE("a failed wait's result has no token to dereference", "[mailbox][death]") {
+  test_support::shared_mapping region(Task::size);
+  auto box = Box::initialize(region.span(), Worker::idle);
+  const auto expired = mailbox::wait_clock::now() - std::chrono::seconds(1);
+  const std::string arrow = abort_message_of([&] {
+    auto r = box.acquire(Worker::task_done, mailbox::spin{}, expired);
+    r->set<"error">(99);  // deliberate misuse: the wait timed out
+  });
+  CHECK(contains(arrow, "token of a failed wait (timed out) was used"));
+  const std::string star = abort_message_of([&] {
+    const auto r = box.acquire(Worker::task_done, mailbox::spin{}, expired);
+    (void)(*r).get<"error">();
+  });
+  CHECK(contains(star, "token of a failed wait (timed out) was used"));
+  // The misuse wrote nothing.
+  auto token = box.acquire(Worker::idle);
+  CHECK(token.get<"error">() == 0);
+  std::move(token).publish(Worker::idle);
+
+  // value() throws instead; error() is the reason.
+  auto failed = box.acquire(Worker::task_done, mailbox::spin{}, expired);
+  REQUIRE_FALSE(failed.has_value());
+  CHECK(failed.error() == mailbox::wait_error::timed_out);
+  CHECK_THROWS_AS(std::move(failed).value(), mailbox::wait_failed);
+}
+
+TEST_CASE("a successful wait's result has a token and no error", "[mailbox][death]") {
+  test_support::shared_mapping region(Task::size);
+  auto box = Box::initialize(region.span(), Worker::idle);
+  auto r = box.acquire(Worker::idle, mailbox::spin{});
+  REQUIRE(r);
+  const auto& read_only = r;
+  CHECK(read_only->get<"error">() == 0);
+  CHECK((*read_only).get<"callable">() == 0);
+  r.value().set<"error">(5);
+  CHECK(r->get<"error">() == 5);
+  mailbox::token<Task> moved_out = *std::move(r);
+  std::move(moved_out).publish(Worker::idle);
+
+  CHECK(contains(abort_message_of([&] {
+                   auto ok = box.acquire(Worker::idle, mailbox::spin{});
+                   (void)ok.error();  // deliberate misuse: there is no error
+                 }),
+                 "error() of an acquire_result whose wait succeeded"));
+}
+
+TEST_CASE("initialize checks the first state as publish checks the next", "[mailbox][death]") {
+  test_support::shared_mapping region(64);
+  const auto untouched = [&] {
+    return std::all_of(region.span().begin(), region.span().end(),
+                       [](std::byte b) { return b == std::byte{0x5a}; });
+  };
+  std::fill(region.span().begin(), region.span().end(), std::byte{0x5a});
+  CHECK(contains(abort_message_of([&] {
+                   (void)mailbox::Mailbox<ListedTask>::initialize(region.span(), static_cast<Listed>(7));
+                 }),
+                 "initialize() of the state value 7, which is not one of the layout's valid_states"));
+  CHECK(untouched());  // refused before any byte was written
+  CHECK(contains(abort_message_of([&] {
+                   (void)mailbox::Mailbox<BlockingTask>::initialize(region.span(), Sleepy::marked);
+                 }),
+                 "initialize() of a state value with the top bit set"));
+  CHECK(untouched());
+
+  auto box = mailbox::Mailbox<ListedTask>::initialize(region.span(), Listed::idle);
+  CHECK(contains(abort_message_of([&] {
+                   auto token = box.acquire(Listed::idle);
+                   std::move(token).publish(static_cast<Listed>(-1));
+                 }),
+                 "publish() of the state value 4294967295, which is not one of the layout's valid_states"));
+  CHECK(box.state() == Listed::idle);  // refused before the store
+  auto blocking = mailbox::Mailbox<BlockingTask>::initialize(region.span(), Sleepy::idle);
+  CHECK(contains(abort_message_of([&] {
+                   auto token = blocking.acquire(Sleepy::idle);
+                   std::move(token).publish(Sleepy::marked);
+                 }),
+                 "publish() of a state value with the top bit set"));
+  CHECK(blocking.state() == Sleepy::idle);
+
+  // Twins: declared states initialise and publish.
+  auto listed = mailbox::Mailbox<ListedTask>::initialize(region.span(), Listed::busy);
+  auto token = listed.acquire(Listed::busy);
+  std::move(token).publish(Listed::idle);
+  CHECK(listed.state() == Listed::idle);
+  CHECK(mailbox::Mailbox<BlockingTask>::initialize(region.span(), Sleepy::busy).state() == Sleepy::busy);
+}
+
+TEST_CASE("get reads a trivially copyable type that has no default constructor", "[mailbox]") {
+  test_support::local_region<PointTask> region;
+  auto box = mailbox::Mailbox<PointTask>::initialize(region.span(), Worker::idle);
+  auto token = box.acquire(Worker::idle);
+  token.set<"where">(Point{3, -4});
+  const Point p = token.get<"where">();
+  CHECK(p.x == 3);
+  CHECK(p.y == -4);
+  std::move(token).publish(Worker::task_ready);
 }

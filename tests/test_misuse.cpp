@@ -5,8 +5,10 @@
 #include <mailbox/mailbox.hpp>
 
 #include <cstdint>
+#include <ranges>
 #include <span>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
@@ -67,6 +69,39 @@ concept has_offset = requires {
   L::template offset_of<Name>;
 };
 
+template <class T>
+concept has_bytes = requires(const T& t) {
+  t.bytes();
+};
+
+template <class T, mailbox::fixed_string Name>
+concept can_span_rvalue = requires(T&& t) {
+  std::move(t).template span<Name>();
+};
+
+template <class T, mailbox::fixed_string Name>
+concept can_write_span = requires(T& t) {
+  t.template span<Name>()[0] = {};
+};
+
+template <class R>
+concept can_use_const_result = requires(const R& r) {
+  r->template get<"error">();
+  (*r).template get<"error">();
+  r.value().template get<"error">();
+};
+
+enum class Kind : std::int32_t { a, b };
+struct Where {
+  std::int32_t x;
+  std::int32_t y;
+};
+using Narrow = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"i32", std::int32_t>,
+                               mailbox::field<"u8", std::uint8_t>, mailbox::field<"u64", std::uint64_t>,
+                               mailbox::field<"f64", double>, mailbox::field<"where", Where>,
+                               mailbox::field<"kind", Kind>>;
+using NarrowToken = mailbox::Mailbox<Narrow>::token;
+
 }  // namespace
 
 TEST_CASE("the mailbox itself has no payload accessors", "[misuse]") {
@@ -89,6 +124,9 @@ TEST_CASE("tokens are move-only and made only by a mailbox", "[misuse]") {
   STATIC_REQUIRE_FALSE(std::is_constructible_v<Token, Box>);
   STATIC_REQUIRE(std::is_nothrow_move_constructible_v<Token>);
   STATIC_REQUIRE(std::is_nothrow_move_assignable_v<Token>);
+  // The debug-build drop check (MAILBOX_DEBUG_TOKENS, off here: this test is
+  // built with NDEBUG) leaves nothing behind in a release build.
+  STATIC_REQUIRE(std::is_trivially_destructible_v<Token> == !mailbox::debug_tokens);
   STATIC_REQUIRE(std::is_same_v<decltype(std::declval<const Box&>().acquire(Worker::idle)), Token>);
 }
 
@@ -131,6 +169,62 @@ TEST_CASE("values of the wrong type do not compile", "[misuse]") {
   STATIC_REQUIRE(can_set<Token, "callable", std::uint64_t>);
   STATIC_REQUIRE(can_set<Token, "callable", int>);
   STATIC_REQUIRE(can_set<Token, "args", std::uint64_t[16]>);
+}
+
+TEST_CASE("set rejects narrowing conversions", "[misuse]") {
+  STATIC_REQUIRE_FALSE(can_set<NarrowToken, "i32", std::int64_t>);
+  STATIC_REQUIRE_FALSE(can_set<NarrowToken, "i32", double>);
+  STATIC_REQUIRE_FALSE(can_set<NarrowToken, "u8", int>);
+  STATIC_REQUIRE_FALSE(can_set<NarrowToken, "u8", std::uint16_t>);
+  STATIC_REQUIRE_FALSE(can_set<NarrowToken, "u64", double>);
+  STATIC_REQUIRE_FALSE(can_set<NarrowToken, "f64", std::int64_t>);
+  STATIC_REQUIRE_FALSE(can_set<NarrowToken, "where", int>);  // no aggregate init from a member
+  STATIC_REQUIRE_FALSE(can_set<NarrowToken, "kind", int>);
+  // Twins: the exact type, widening, an integer into a wider or same-width
+  // integer (DESIGN.md stores 42 into a uint64_t), float into double.
+  STATIC_REQUIRE(can_set<NarrowToken, "i32", std::int32_t>);
+  STATIC_REQUIRE(can_set<NarrowToken, "i32", std::int16_t>);
+  STATIC_REQUIRE(can_set<NarrowToken, "u8", std::uint8_t>);
+  STATIC_REQUIRE(can_set<NarrowToken, "u64", int>);
+  STATIC_REQUIRE(can_set<NarrowToken, "u64", std::uint32_t>);
+  STATIC_REQUIRE(can_set<NarrowToken, "f64", float>);
+  STATIC_REQUIRE(can_set<NarrowToken, "f64", double>);
+  STATIC_REQUIRE(can_set<NarrowToken, "where", Where>);
+  STATIC_REQUIRE(can_set<NarrowToken, "kind", Kind>);
+}
+
+TEST_CASE("the mailbox hands out no bytes of the region", "[misuse]") {
+  // Mutable bytes over the whole layout, from a const view, would let the
+  // state word be stored plainly: exactly what the library prevents.
+  STATIC_REQUIRE_FALSE(has_bytes<Box>);
+  STATIC_REQUIRE(has_bytes<mailbox::shared_segment>);  // twin: the segment, which owns the memory, does
+}
+
+TEST_CASE("spans come from token lvalues and are as const as the token", "[misuse]") {
+  STATIC_REQUIRE_FALSE(can_span_rvalue<Token, "args">);
+  STATIC_REQUIRE_FALSE(can_write_span<const Token, "args">);
+  STATIC_REQUIRE(can_span<Token, "args">);
+  STATIC_REQUIRE(can_span<const Token, "args">);
+  STATIC_REQUIRE(can_write_span<Token, "args">);
+  using Args = decltype(std::declval<Token&>().span<"args">());
+  STATIC_REQUIRE(std::ranges::contiguous_range<Args>);
+  STATIC_REQUIRE(std::ranges::borrowed_range<Args>);
+  STATIC_REQUIRE(Args::extent == 16);
+  STATIC_REQUIRE(std::is_constructible_v<std::span<std::uint64_t, 16>, Args>);
+}
+
+TEST_CASE("text is copied out, not viewed", "[misuse]") {
+  using Text = decltype(std::declval<const Token&>().text<"error_msg">());
+  STATIC_REQUIRE(std::is_same_v<Text, mailbox::fixed_text<256>>);
+  STATIC_REQUIRE_FALSE(std::is_same_v<Text, std::string_view>);
+}
+
+TEST_CASE("a wait's result reads through const like std::expected", "[misuse]") {
+  STATIC_REQUIRE(can_use_const_result<Box::wait_result>);
+  STATIC_REQUIRE(std::is_same_v<Box::wait_result::value_type, Token>);
+  STATIC_REQUIRE(std::is_same_v<Box::wait_result::error_type, mailbox::wait_error>);
+  STATIC_REQUIRE_FALSE(std::is_convertible_v<Box::wait_result, bool>);  // explicit, as std::expected
+  STATIC_REQUIRE(std::is_constructible_v<bool, Box::wait_result>);
 }
 
 TEST_CASE("arrays are reached through span, scalars through get", "[misuse]") {

@@ -3,8 +3,18 @@
 // not.
 #include <mailbox/mailbox.hpp>
 
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <future>
+#include <limits>
 #include <thread>
 
 #include "support/catch.hpp"
@@ -129,4 +139,110 @@ TEST_CASE("acquire_any takes whichever listed state comes and says which", "[wai
   REQUIRE_FALSE(none);
   CHECK(none.error() == mailbox::wait_error::timed_out);
   CHECK(none.state() == Turn::ping);  // the last state seen
+}
+
+TEST_CASE("a policy's first spins end at the deadline", "[wait][deadline]") {
+  test_support::local_region<Plain> region;
+  auto box = mailbox::Mailbox<Plain>::initialize(region.span(), Turn::ping);
+  // 2^32 spins take minutes; the deadline comes after 20 ms.
+  auto waiter = std::async(std::launch::async, [box] {
+    auto r =
+        box.acquire(Turn::pong, mailbox::spin_then_yield{.spins = std::numeric_limits<std::uint32_t>::max()},
+                    mailbox::wait_clock::now() + 20ms);
+    return r ? -1 : static_cast<int>(r.error());
+  });
+  // A hang detector, not a timing bound.
+  const bool returned = waiter.wait_for(30s) == std::future_status::ready;
+  if (!returned) std::move(*box.try_acquire(Turn::ping)).publish(Turn::pong);  // lets it end
+  CHECK(returned);
+  CHECK(waiter.get() == static_cast<int>(mailbox::wait_error::timed_out));
+}
+
+namespace {
+
+// In a fork()ed child, makes every futex call fail with `error` (a seccomp
+// filter, as a sandbox would), then waits with spin_then_block. Returns the
+// exit code for the parent: the wait_error, or 100 + something on a setup
+// failure.
+constexpr int cannot_filter = 100;
+
+int wait_with_futex_refused(int error) {
+  struct sock_filter filter[] = {
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_futex, 0, 1),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (static_cast<unsigned>(error) & SECCOMP_RET_DATA)),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  };
+  struct sock_fprog program = {static_cast<unsigned short>(sizeof filter / sizeof filter[0]), filter};
+  if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return cannot_filter;
+  if (::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) != 0) return cannot_filter;
+
+  test_support::local_region<Blocking> region;
+  auto box = mailbox::Mailbox<Blocking>::initialize(region.span(), Turn::ping);
+  mailbox::wait_stats stats;
+  // Nobody publishes: a wait that took the refusal for "look again" would
+  // burn a core until the deadline and report timed_out.
+  auto r = box.acquire(Turn::pong, mailbox::spin_then_block{.spins = 0, .stats = &stats},
+                       mailbox::wait_clock::now() + 2s);
+  if (r) return 101;
+  if (r.error() == mailbox::wait_error::futex_failed && stats.futex_errno != error) return 102;
+  return static_cast<int>(r.error());
+}
+
+}  // namespace
+
+TEST_CASE("a futex the kernel refuses ends the wait with futex_failed", "[wait][futex]") {
+  for (const int error : {ENOSYS, EPERM, EINVAL}) {
+    INFO("FUTEX_WAIT fails with errno " << error);
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) ::_exit(wait_with_futex_refused(error));
+    const int status = test_support::wait_for(child);
+    if (status == cannot_filter) {
+      WARN("SKIPPED: this system refuses a seccomp filter (qemu-user does)");
+      return;
+    }
+    CHECK(status == static_cast<int>(mailbox::wait_error::futex_failed));
+  }
+  CHECK(mailbox::to_string(mailbox::wait_error::futex_failed) == "futex failed");
+}
+
+TEST_CASE("the liveness interval is an option of each call", "[wait][liveness]") {
+  test_support::local_region<Blocking> region;
+  auto box = mailbox::Mailbox<Blocking>::initialize(region.span(), Turn::ping);
+  int calls = 0;
+  const auto dead = [&calls] {
+    ++calls;
+    return false;
+  };
+  SECTION("an interval longer than the wait: never asked") {
+    auto r = box.acquire(Turn::pong, mailbox::spin_then_yield{.spins = 0, .liveness_interval = 1h},
+                         mailbox::wait_clock::now() + 20ms, dead);
+    REQUIRE_FALSE(r);
+    CHECK(r.error() == mailbox::wait_error::timed_out);
+    CHECK(calls == 0);
+  }
+  SECTION("a zero interval: asked at the first poll") {
+    auto r = box.acquire(Turn::pong, mailbox::spin_then_block{.spins = 0, .liveness_interval = 0ns},
+                         mailbox::no_deadline, dead);
+    REQUIRE_FALSE(r);
+    CHECK(r.error() == mailbox::wait_error::peer_gone);
+    CHECK(calls == 1);
+  }
+  SECTION("the pure spin takes it too") {
+    auto r = box.acquire(Turn::pong, mailbox::spin{.liveness_interval = 1h},
+                         mailbox::wait_clock::now() + 20ms, dead);
+    REQUIRE_FALSE(r);
+    CHECK(r.error() == mailbox::wait_error::timed_out);
+    CHECK(calls == 0);
+  }
+  SECTION("an interval of nanoseconds::max() does not overflow") {
+    auto r = box.acquire(
+        Turn::pong,
+        mailbox::spin_then_block{.spins = 0, .liveness_interval = std::chrono::nanoseconds::max()},
+        mailbox::wait_clock::now() + 20ms, dead);
+    REQUIRE_FALSE(r);
+    CHECK(r.error() == mailbox::wait_error::timed_out);
+    CHECK(calls == 0);
+  }
 }

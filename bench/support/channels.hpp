@@ -96,22 +96,28 @@ class mailbox_channel {
     {
       // The turn is ours between round trips: this acquire sees it at once.
       auto token = box_.acquire(turn::pinger);
-      fill(token.template span<"payload">());
+      fill(payload_of(token));
       std::move(token).publish(turn::ponger);
     }
     // Dropping the token leaves the turn here for the next request.
     auto token = box_.acquire(turn::pinger);
-    check(token.template span<"payload">());
+    check(payload_of(token));
   }
 
   template <class Body>
   [[gnu::always_inline]] void serve(Body&& body) {
     auto token = box_.acquire(turn::ponger);
-    body(token.template span<"payload">());
+    body(payload_of(token));
     std::move(token).publish(turn::pinger);
   }
 
  private:
+  // The bodies take a std::span: checked against the token once, here.
+  template <class Token>
+  [[gnu::always_inline]] static payload_span<Bytes> payload_of(Token& token) {
+    return payload_span<Bytes>(token.template span<"payload">());
+  }
+
   mailbox::Mailbox<layout> box_;
 };
 

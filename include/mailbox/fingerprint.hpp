@@ -3,6 +3,8 @@
 // side that initialised the region.
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <bit>
 #include <chrono>
 #include <cstddef>
@@ -14,6 +16,7 @@
 #include <string_view>
 #include <thread>
 #include <type_traits>
+#include <utility>
 
 #include "arch.hpp"
 #include "layout.hpp"
@@ -169,15 +172,31 @@ void check_header_region(std::span<std::byte> region, const char* who) {
 
 }  // namespace detail
 
-// Initialises a fresh region: the mailbox after the header (zeroed, first
-// state stored), then the header, whose magic is release-stored last: an
-// attacher that acquire-loads the magic sees everything before it.
+// Initialises a region, fresh or used before: first clears the magic (a
+// region being re-initialised is not attachable), then the mailbox after the
+// header (zeroed, first state stored), then the header, whose magic is
+// release-stored last: an attacher that acquire-loads the magic sees
+// everything before it.
 template <valid_layout Layout, std::uint32_t UserVersion = 0>
 [[nodiscard]] Mailbox<Layout> initialize_with_header(std::span<std::byte> region,
                                                      typename Layout::state_type first) {
   detail::check_header_region<Layout>(region, "initialize_with_header");
-  auto box = Mailbox<Layout>::initialize(region.subspan(header_size<Layout>), first);
   auto* header = reinterpret_cast<region_header*>(region.data());
+  // An old magic must never stand in front of new or half-zeroed contents
+  // (a peer attaching meanwhile, or a re-initialiser that dies half-way).
+  // The release orders our earlier use of the region before the clear.
+  // Initialize()'s release-store of the first state orders the clear before
+  // it: a peer that acquire-loads the new state, then loads the magic, sees
+  // 0 or the new magic. The release fence orders the clear before the plain
+  // zeroing stores too, which a release store alone does not (it orders only
+  // what comes before it), so no zeroed byte becomes visible ahead of the
+  // clear. ThreadSanitizer does not model fences (GCC warns, -Wtsan); its
+  // builds run on the generic backend, where only the first ordering holds.
+  arch::store_release(header->magic, std::uint64_t{0});
+#if !defined(MAILBOX_DETAIL_TSAN)
+  std::atomic_thread_fence(std::memory_order_release);
+#endif
+  auto box = Mailbox<Layout>::initialize(region.subspan(header_size<Layout>), first);
   header->fingerprint = fingerprint<Layout, UserVersion>;
   header->layout_size = Layout::size;
   header->user_version = UserVersion;
@@ -229,6 +248,105 @@ template <valid_layout Layout, std::uint32_t UserVersion = 0>
   return Mailbox<Layout>(region.subspan(header_size<Layout>));
 }
 
+namespace detail {
+
+// The C name check of c_definitions(): two names that differ only in case or
+// in characters that become '_' ("a-b" and "a_b") would give one #define
+// twice. Checked at compile time; the diagnostic spells both names.
+
+// One identifier c_definitions() writes after "<prefix>_": `stem` mangled
+// (upper-cased, other characters '_'), then `suffix` as it is.
+struct c_identifier {
+  std::string_view stem;
+  std::string_view suffix;
+};
+
+constexpr char c_mangled(char c) noexcept {
+  if (c >= 'a' && c <= 'z') return static_cast<char>(c - 'a' + 'A');
+  return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ? c : '_';
+}
+
+constexpr char c_identifier_at(const c_identifier& id, std::size_t i) noexcept {
+  return i < id.stem.size() ? c_mangled(id.stem[i]) : id.suffix[i - id.stem.size()];
+}
+
+constexpr bool same_c_identifier(const c_identifier& a, const c_identifier& b) noexcept {
+  const std::size_t length = a.stem.size() + a.suffix.size();
+  if (length != b.stem.size() + b.suffix.size()) return false;
+  for (std::size_t i = 0; i < length; ++i) {
+    if (c_identifier_at(a, i) != c_identifier_at(b, i)) return false;
+  }
+  return true;
+}
+
+// The names c_definitions() writes besides the fields' (keep in step).
+inline constexpr std::string_view c_fixed_names[] = {
+    "SIZE", "ALIGNMENT", "HEADER_SIZE", "HEADER_MAGIC", "FINGERPRINT", "VERSION", "BLOCKING_WAITERS"};
+inline constexpr std::size_t c_fixed_count = sizeof c_fixed_names / sizeof c_fixed_names[0];
+
+template <class Layout>
+inline constexpr auto c_identifiers = [] {
+  std::array<c_identifier, c_fixed_count + 2 * Layout::field_count> ids{};
+  std::size_t n = 0;
+  for (const std::string_view name : c_fixed_names) ids[n++] = {name, {}};
+  for (const field_info& f : Layout::fields) {
+    ids[n++] = {f.name, "_OFFSET"};
+    ids[n++] = {f.name, "_SIZE"};
+  }
+  return ids;
+}();
+
+// The first two identifiers that are the same, or {0, 0}. One quadratic
+// loop in a constexpr function (not a fold): 250 fields are 250,000 cheap
+// comparisons.
+struct c_clash {
+  std::size_t first = 0;
+  std::size_t second = 0;
+};
+
+template <class Layout>
+inline constexpr c_clash first_c_clash = [] {
+  const auto& ids = c_identifiers<Layout>;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    for (std::size_t j = i + 1; j < ids.size(); ++j) {
+      if (same_c_identifier(ids[i], ids[j])) return c_clash{i, j};
+    }
+  }
+  return c_clash{};
+}();
+
+// Spells a name in the diagnostic: c_name<'a', '-', 'b'>.
+template <char... Name>
+struct c_name {};
+
+template <const auto& Ids, std::size_t I, std::size_t... K>
+auto spell_c_name(std::index_sequence<K...>) -> c_name<Ids[I].stem[K]...>;
+
+template <class Layout, std::size_t I>
+using c_name_of = decltype(spell_c_name<c_identifiers<Layout>, I>(
+    std::make_index_sequence<c_identifiers<Layout>[I].stem.size()>{}));
+
+template <class First, class Second, bool Ok = false>
+constexpr bool c_names_are_distinct() {
+  static_assert(Ok,
+                "mailbox::c_definitions: two names give the same C identifier once upper-cased with "
+                "other characters as '_' (First and Second below: field names, or a fixed name such "
+                "as HEADER_SIZE); rename the field");
+  return Ok;
+}
+
+template <class Layout>
+constexpr bool check_c_names() {
+  constexpr c_clash clash = first_c_clash<Layout>;
+  if constexpr (clash.first != clash.second) {
+    return c_names_are_distinct<c_name_of<Layout, clash.first>, c_name_of<Layout, clash.second>>();
+  } else {
+    return true;
+  }
+}
+
+}  // namespace detail
+
 // The layout as C preprocessor definitions, for code in another language
 // that maps the same region: sizes, offsets, the header and the fingerprint,
 // so nobody copies offsets by hand. `prefix` starts every name (letters,
@@ -237,8 +355,13 @@ template <valid_layout Layout, std::uint32_t UserVersion = 0>
 //   #define TASK_SIZE 4096
 //   #define TASK_OPERAND_OFFSET 8
 //   #define TASK_FINGERPRINT 0x...ULL
+//
+// Two field names that give the same C name ("a-b" and "a_b", "x" and "X",
+// a field "header" and HEADER_SIZE) do not compile; the error names both.
 template <valid_layout Layout, std::uint32_t UserVersion = 0>
 [[nodiscard]] std::string c_definitions(std::string_view prefix) {
+  // Reports a clash itself, naming both (c_names_are_distinct).
+  [[maybe_unused]] constexpr bool c_names_are_distinct = detail::check_c_names<Layout>();
   const auto identifier = [&](std::string_view name) {
     std::string out(prefix);
     out += '_';

@@ -4,6 +4,7 @@
 #include "arch.hpp"         // IWYU pragma: export
 #include "fingerprint.hpp"  // IWYU pragma: export
 #include "layout.hpp"       // IWYU pragma: export
+#include "token.hpp"        // IWYU pragma: export
 #include "view.hpp"         // IWYU pragma: export
 #include "wait.hpp"         // IWYU pragma: export
 #if __has_include(<sys/mman.h>)

@@ -4,6 +4,7 @@
 // that fork()ed children inherit.
 #pragma once
 
+#include <atomic>
 #include <cerrno>
 #include <cstddef>
 #include <cstring>
@@ -19,6 +20,16 @@
 #include <unistd.h>
 
 namespace mailbox {
+
+namespace detail {
+// The kernel's value (linux/mman.h, Linux 5.14), for C libraries whose
+// headers predate it; an older kernel answers EINVAL.
+#if defined(MADV_POPULATE_WRITE)
+inline constexpr int madv_populate_write = MADV_POPULATE_WRITE;
+#else
+inline constexpr int madv_populate_write = 23;
+#endif
+}  // namespace detail
 
 // A failed segment operation. what() names the operation, the segment and
 // the system's reason, e.g.
@@ -54,25 +65,51 @@ enum class unlink_policy {
 
 struct segment_options {
   unlink_policy unlink = unlink_policy::on_destroy;
-  bool prefault = false;  // touch every page now, not on the first access
+  bool prefault = false;  // populate every page now, not on the first access
   mode_t mode = 0600;     // permissions of a created segment
+  // create(): if the name exists (a creator that crashed left it behind),
+  // remove it and create a new segment. Processes that still map the old
+  // one keep it; the name leads to the new one. Without it, create() fails
+  // with EEXIST.
+  bool replace_existing = false;
 };
 
 class shared_segment {
  public:
   // Creates a new named segment of `size` bytes (zero-filled), failing if the
-  // name exists. `name` follows shm_open: "/something", no other slash.
+  // name exists (unless options.replace_existing). `name` follows shm_open:
+  // "/something", no other slash.
+  //
+  // The segment's memory is reserved now (posix_fallocate): a tmpfs that
+  // lacks the space (Docker's /dev/shm is 64 MiB) makes create() fail with
+  // ENOSPC and leave no name behind, instead of a SIGBUS at the first touch
+  // of a page it cannot supply.
   [[nodiscard]] static shared_segment create(std::string name, std::size_t size,
                                              segment_options options = {}) {
     check_name(name, "create");
     check_size(size, name, "create");
-    const int fd = ::shm_open(name.c_str(), O_CREAT | O_EXCL | O_RDWR, options.mode);
+    int fd = ::shm_open(name.c_str(), O_CREAT | O_EXCL | O_RDWR, options.mode);
+    if (fd < 0 && errno == EEXIST && options.replace_existing) {
+      // Once: if another creator takes the name meanwhile, its segment is
+      // not ours to remove.
+      if (::shm_unlink(name.c_str()) != 0 && errno != ENOENT) {
+        throw segment_error(errno, "shm_unlink (replace_existing)", name);
+      }
+      fd = ::shm_open(name.c_str(), O_CREAT | O_EXCL | O_RDWR, options.mode);
+    }
     if (fd < 0) throw segment_error(errno, "shm_open(O_CREAT|O_EXCL)", name);
     if (::ftruncate(fd, static_cast<off_t>(size)) != 0) {
       const int error = errno;
       ::close(fd);
       ::shm_unlink(name.c_str());
       throw segment_error(error, "ftruncate", name, std::to_string(size) + " bytes");
+    }
+    // Returns the error number; it does not set errno.
+    if (const int error = ::posix_fallocate(fd, 0, static_cast<off_t>(size)); error != 0) {
+      ::close(fd);
+      ::shm_unlink(name.c_str());
+      throw segment_error(error, "posix_fallocate", name,
+                          std::to_string(size) + " bytes; is /dev/shm large enough?");
     }
     shared_segment segment = map(fd, size, std::move(name), options, true);
     return segment;
@@ -149,12 +186,31 @@ class shared_segment {
   // Empty for an anonymous segment.
   [[nodiscard]] const std::string& name() const noexcept { return name_; }
 
-  // Touches every page, so the first message does not pay for page faults.
-  // Reads and writes back one byte per page: never changes the contents.
-  void prefault() noexcept {
+  // Populates every page now, so the first message does not pay for page
+  // faults. Never changes the contents, even while a peer writes them:
+  // madvise(MADV_POPULATE_WRITE) (Linux 5.14) faults the pages in writable
+  // without writing them. Where the kernel does not have it (EINVAL), or a
+  // sandbox refuses madvise, it reads one byte per page instead: the pages
+  // are mapped, and the first write to each may still fault. Never a
+  // read-and-write-back, which undoes a peer's store made between the read
+  // and the write. Throws segment_error when the pages cannot be had
+  // (ENOMEM; EFAULT where a peer shrank a named segment).
+  void prefault() {
+    if (data_ == nullptr) return;
+    if (::madvise(data_, size_, detail::madv_populate_write) == 0) return;
+    const int error = errno;
+    if (error == ENOMEM || error == EFAULT) {
+      throw segment_error(error, "madvise(MADV_POPULATE_WRITE)", name_.empty() ? "(anonymous)" : name_);
+    }
     const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-    volatile std::byte* bytes = data_;
-    for (std::size_t at = 0; at < size_; at += page) bytes[at] = bytes[at];
+    auto* bytes = reinterpret_cast<unsigned char*>(data_);
+    unsigned char sink = 0;
+    for (std::size_t at = 0; at < size_; at += page) {
+      // Atomic, so a peer's concurrent store is no data race.
+      sink |= std::atomic_ref<unsigned char>(bytes[at]).load(std::memory_order_relaxed);
+    }
+    // Keeps the loads: the compiler cannot see that they are needed.
+    asm volatile("" : : "r"(sink) : "memory");
   }
 
  private:

@@ -5,12 +5,14 @@
 
 #include <atomic>
 #include <bit>
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <initializer_list>
+#include <new>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -21,6 +23,8 @@
 
 #include "arch.hpp"
 #include "layout.hpp"
+#include "state_word.hpp"
+#include "token.hpp"
 #include "wait.hpp"
 
 namespace mailbox {
@@ -42,77 +46,6 @@ class state_error : public std::runtime_error {
   std::uint64_t raw_;
 };
 
-namespace detail {
-
-template <class State>
-using word_for = std::conditional_t<sizeof(State) == 4, std::uint32_t, std::uint64_t>;
-
-// The only two accesses the state word ever gets.
-template <class State>
-[[gnu::always_inline]] inline State load_state_acquire(const std::byte* at) noexcept {
-  using word = word_for<State>;
-  return std::bit_cast<State>(arch::load_acquire(*reinterpret_cast<const word*>(at)));
-}
-
-template <class State>
-[[gnu::always_inline]] inline void store_state_release(std::byte* at, State value) noexcept {
-  using word = word_for<State>;
-  arch::store_release(*reinterpret_cast<word*>(at), std::bit_cast<word>(value));
-}
-
-// The blocking-aware publish of a layout with blocking_waiters.
-//
-// Pairs with the waiter's CAS in Mailbox::block_on() (same word): the two
-// RMWs are ordered by the word's modification order, so either this exchange
-// comes first and the waiter's CAS fails (it re-reads the word and sees the
-// new state), or the CAS comes first and this exchange returns the mark and
-// wakes the sleeper. Both accesses are to ONE location, so no store-load
-// reordering between two locations can lose the wake-up, and no fence is
-// needed. The exchange is a release: the payload written before it is
-// visible to whoever acquires the new state, as with the plain store.
-[[gnu::always_inline]] inline void exchange_state_and_wake(std::byte* at, std::uint32_t value) noexcept {
-  auto* word = reinterpret_cast<std::uint32_t*>(at);
-  const std::uint32_t old = std::atomic_ref<std::uint32_t>(*word).exchange(value, std::memory_order_release);
-  if constexpr (has_futex) {
-    if (old & waiter_mark) [[unlikely]]
-      futex_wake_all(word);
-  }
-}
-
-[[noreturn, gnu::cold]] inline void state_uses_waiter_mark() noexcept {
-  std::fputs(
-      "mailbox: publish() of a state value with the top bit set in a layout with "
-      "blocking_waiters; that bit marks a sleeping waiter\n",
-      stderr);
-  std::abort();
-}
-
-[[noreturn, gnu::cold]] inline void token_used_after_publish() noexcept {
-  std::fputs("mailbox: a token was used after publish(); publish consumes it\n", stderr);
-  std::abort();
-}
-
-template <class T>
-inline constexpr bool is_array_field_v = std::is_bounded_array_v<T>;
-
-}  // namespace detail
-
-template <class Layout, fixed_string Name>
-concept names_a_payload_field = Layout::template has_payload<Name>;
-
-template <class Layout, fixed_string Name>
-concept names_a_scalar_payload_field =
-    names_a_payload_field<Layout, Name> && !detail::is_array_field_v<typename Layout::template type_of<Name>>;
-
-template <class Layout, fixed_string Name>
-concept names_an_array_payload_field =
-    names_a_payload_field<Layout, Name> && detail::is_array_field_v<typename Layout::template type_of<Name>>;
-
-// A char[N] payload field: text that the other side may leave unterminated.
-template <class Layout, fixed_string Name>
-concept names_a_text_field = names_an_array_payload_field<Layout, Name> &&
-    (std::is_same_v<std::remove_extent_t<typename Layout::template type_of<Name>>, char>);
-
 template <valid_layout Layout>
 class Mailbox {
  public:
@@ -123,119 +56,8 @@ class Mailbox {
   static constexpr std::size_t required_size = Layout::size;
   static constexpr std::size_t required_alignment = Layout::alignment;
 
-  // Exclusive access to the payload, from the acquire-load that saw the
-  // expected state to the release-store that hands the payload over.
-  class token {
-   public:
-    [[gnu::always_inline]] token(token&& other) noexcept : base_(std::exchange(other.base_, nullptr)) {}
-    token& operator=(token&& other) noexcept {
-      base_ = std::exchange(other.base_, nullptr);
-      return *this;
-    }
-    token(const token&) = delete;
-    token& operator=(const token&) = delete;
-    ~token() = default;
-
-    // Reads a payload field that is not an array (arrays: span<"name">()).
-    template <fixed_string Name>
-    requires names_a_scalar_payload_field<Layout, Name>
-    [[nodiscard, gnu::always_inline]] typename Layout::template type_of<Name> get() const noexcept {
-      typename Layout::template type_of<Name> value;
-      std::memcpy(&value, field_address<Name>(), sizeof value);
-      return value;
-    }
-
-    // Writes a payload field. The value converts as in an assignment to a
-    // struct member of the field's type; arrays are copied whole.
-    template <fixed_string Name>
-    requires names_a_payload_field<Layout, Name>
-    [[gnu::always_inline]] void set(const typename Layout::template type_of<Name>& value) noexcept {
-      std::memcpy(field_address<Name>(), &value, sizeof value);
-    }
-
-    // An array field as a span of its elements, to read or write in place.
-    template <fixed_string Name>
-    requires names_an_array_payload_field<Layout, Name>
-    [[nodiscard, gnu::always_inline]] auto span() noexcept {
-      using array = typename Layout::template type_of<Name>;
-      using element = std::remove_extent_t<array>;
-      return std::span<element, std::extent_v<array>>(reinterpret_cast<element*>(field_address<Name>()),
-                                                      std::extent_v<array>);
-    }
-
-    template <fixed_string Name>
-    requires names_an_array_payload_field<Layout, Name>
-    [[nodiscard, gnu::always_inline]] auto span() const noexcept {
-      using array = typename Layout::template type_of<Name>;
-      using element = std::remove_extent_t<array>;
-      return std::span<const element, std::extent_v<array>>(
-          reinterpret_cast<const element*>(field_address<Name>()), std::extent_v<array>);
-    }
-
-    // A char[N] field as text: up to the first NUL, and never more than N
-    // characters when the other side wrote no terminator.
-    template <fixed_string Name>
-    requires names_a_text_field<Layout, Name>
-    [[nodiscard]] std::string_view text() const noexcept {
-      constexpr std::size_t capacity = std::extent_v<typename Layout::template type_of<Name>>;
-      const char* chars = reinterpret_cast<const char*>(field_address<Name>());
-      const void* nul = std::memchr(chars, '\0', capacity);
-      return {chars, nul ? static_cast<std::size_t>(static_cast<const char*>(nul) - chars) : capacity};
-    }
-
-    // Writes text into a char[N] field: at most N - 1 characters, then NUL
-    // up to the end (no stale bytes follow). Returns how many characters were
-    // stored: fewer than text.size() means it was cut.
-    template <fixed_string Name>
-    std::size_t set_text(std::string_view text) noexcept requires names_a_text_field<Layout, Name> {
-      constexpr std::size_t capacity = std::extent_v<typename Layout::template type_of<Name>>;
-      static_assert(capacity > 0);
-      char* chars = reinterpret_cast<char*>(field_address<Name>());
-      const std::size_t stored = text.size() < capacity ? text.size() : capacity - 1;
-      std::memmove(chars, text.data(), stored);  // text may be a view of this very field
-      std::memset(chars + stored, 0, capacity - stored);
-      return stored;
-    }
-
-    // Stores the next state with release semantics, handing the payload to
-    // whoever acquires that state: every payload write made through this
-    // token happens-before their reads. The token is spent afterwards.
-    //
-    // A plain release store, unless the layout declares blocking_waiters:
-    // then an atomic exchange (release) that wakes sleeping waiters.
-    [[gnu::always_inline]] void publish(state_type next) && noexcept {
-      std::byte* base = checked_base();
-      base_ = nullptr;
-      if constexpr (Layout::has_blocking_waiters) {
-        const auto word = std::bit_cast<std::uint32_t>(next);
-        if (word & detail::waiter_mark) detail::state_uses_waiter_mark();
-        detail::exchange_state_and_wake(base + Layout::state_offset, word);
-      } else {
-        detail::store_state_release<state_type>(base + Layout::state_offset, next);
-      }
-    }
-
-   private:
-    friend class Mailbox;
-
-    [[gnu::always_inline]] explicit token(std::byte* base) noexcept : base_(base) {
-      // Lets the compiler drop the checks below on every token fresh from a
-      // mailbox, whose base a constructor has already checked.
-      if (base == nullptr) __builtin_unreachable();
-    }
-
-    [[nodiscard, gnu::always_inline]] std::byte* checked_base() const noexcept {
-      if (base_ == nullptr) detail::token_used_after_publish();
-      return base_;
-    }
-
-    template <fixed_string Name>
-    [[nodiscard, gnu::always_inline]] std::byte* field_address() const noexcept {
-      return checked_base() + Layout::template offset_of<Name>;
-    }
-
-    std::byte* base_;
-  };
+  // Exclusive access to the payload (token.hpp).
+  using token = mailbox::token<Layout>;
 
   // Views an existing region; writes nothing. Throws region_error when the
   // region is too small or misaligned for the layout.
@@ -243,6 +65,10 @@ class Mailbox {
 
   // Prepares a fresh region: zeroes every byte of the layout, then
   // release-stores the first state. Nobody else may use the region meanwhile.
+  // The first state passes the checks publish() makes, with the same
+  // outcome: a value with the sleeping-waiter mark (blocking_waiters) or one
+  // outside the layout's valid_states aborts with a message, before any byte
+  // of the region is written.
   //
   // Kept out of line: it runs once, and when GCC 12 inlines its memset and
   // store into the caller, it may keep the returned view's base in two
@@ -253,6 +79,7 @@ class Mailbox {
   // code because of it.
   [[nodiscard, gnu::noinline]] static Mailbox initialize(std::span<std::byte> region, state_type first) {
     Mailbox box(region);
+    detail::check_storable_state<Layout>(first, "initialize()");
     std::memset(box.base_, 0, Layout::size);
     detail::store_state_release<state_type>(box.base_ + Layout::state_offset, first);
     return box;
@@ -310,9 +137,10 @@ class Mailbox {
 
   // Waits for `expected` with a policy (spin, spin_then_yield,
   // spin_then_block), until a deadline, while `alive()` says the peer lives
-  // (checked every liveness_interval). Gives a token, or why there is none:
-  // wait_error::timed_out (never later than the deadline plus one poll),
-  // peer_gone, or invalid_state (a value outside the layout's valid_states).
+  // (checked every policy.liveness_interval). Gives a token, or why there is
+  // none: wait_error::timed_out (never later than the deadline plus one
+  // poll), peer_gone, invalid_state (a value outside the layout's
+  // valid_states), or futex_failed (the kernel refused FUTEX_WAIT).
   template <wait_policy Policy, liveness_check Liveness = always_alive>
   [[nodiscard]] wait_result acquire(state_type expected, Policy policy, deadline until = no_deadline,
                                     Liveness alive = {}) const {
@@ -334,11 +162,6 @@ class Mailbox {
         policy, until, alive);
   }
 
-  // The bytes of the layout, for copying or inspecting the region as a whole.
-  [[nodiscard]] std::span<std::byte, Layout::size> bytes() const noexcept {
-    return std::span<std::byte, Layout::size>(base_, Layout::size);
-  }
-
  private:
   template <class Accept, class Policy, class Liveness>
   [[nodiscard]] wait_result wait_until(Accept accept, Policy policy, deadline until, Liveness& alive) const {
@@ -357,7 +180,8 @@ class Mailbox {
     const auto failed = detail::wait_for_state<detail::between_polls_of<Policy>>(
         accept, seen, spins, until, alive, [this] { return state(); },
         [](state_type v) { return Layout::is_valid_state(v); },
-        [this, &accept, stats](std::chrono::nanoseconds timeout) { block_on(accept, timeout, stats); });
+        [this, &accept, stats](std::chrono::nanoseconds timeout) { return block_on(accept, timeout, stats); },
+        policy.liveness_interval);
     if (failed) return wait_result(*failed, seen);
     return wait_result(token(base_), seen);
   }
@@ -379,29 +203,36 @@ class Mailbox {
   // runs before or after the exchange, it either returns at once or is
   // woken. Relaxed is enough for the CAS: the token's acquire comes from the
   // acquire-load that sees `expected` when the caller looks again.
+  //
+  // Returns 0, or the errno of a FUTEX_WAIT the kernel refused (the wait
+  // then ends with wait_error::futex_failed instead of a busy loop).
   template <class Accept>
-  void block_on(const Accept& accept, std::chrono::nanoseconds timeout, wait_stats* stats) const noexcept {
+  int block_on(const Accept& accept, std::chrono::nanoseconds timeout, wait_stats* stats) const noexcept {
     if constexpr (Layout::has_blocking_waiters && detail::has_futex) {
-      auto* word = reinterpret_cast<std::uint32_t*>(base_ + Layout::state_offset);
+      auto* word = std::launder(reinterpret_cast<std::uint32_t*>(base_ + Layout::state_offset));
       std::uint32_t seen = raw_word();
-      if (accept(std::bit_cast<state_type>(seen & ~detail::waiter_mark))) return;
+      if (accept(std::bit_cast<state_type>(seen & ~detail::waiter_mark))) return 0;
       if (!(seen & detail::waiter_mark)) {
         const std::uint32_t marked = seen | detail::waiter_mark;
         if (!std::atomic_ref<std::uint32_t>(*word).compare_exchange_strong(seen, marked,
                                                                            std::memory_order_relaxed)) {
-          return;  // the word changed: look at it again
+          return 0;  // the word changed: look at it again
         }
         seen = marked;
       }
-      const bool timed_out = detail::futex_wait(word, seen, timeout);
+      const int result = detail::futex_wait(word, seen, timeout);
+      const int refused = result == ETIMEDOUT ? 0 : result;
       if (stats != nullptr) {
         ++stats->sleeps;
-        stats->timeouts += timed_out ? 1 : 0;
+        stats->timeouts += result == ETIMEDOUT ? 1 : 0;
+        if (refused != 0) stats->futex_errno = refused;
       }
+      return refused;
     } else {
       (void)accept;
       (void)timeout;
       (void)stats;
+      return 0;
     }
   }
 
@@ -423,22 +254,5 @@ class Mailbox {
 
   std::byte* base_;
 };
-
-// std::get-style free functions, so generic code need not write
-// `t.template get<"x">()`.
-template <fixed_string Name, class Token>
-[[nodiscard]] auto get(const Token& t) noexcept -> decltype(t.template get<Name>()) {
-  return t.template get<Name>();
-}
-
-template <fixed_string Name, class Token, class Value>
-auto set(Token& t, const Value& value) noexcept -> decltype(t.template set<Name>(value)) {
-  t.template set<Name>(value);
-}
-
-template <fixed_string Name, class Token>
-[[nodiscard]] auto span(Token& t) noexcept -> decltype(t.template span<Name>()) {
-  return t.template span<Name>();
-}
 
 }  // namespace mailbox

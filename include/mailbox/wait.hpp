@@ -9,26 +9,27 @@
 #include <climits>
 #include <concepts>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <type_traits>
 #include <utility>
 
+// No <signal.h>, <sys/wait.h>, <linux/futex.h> or <sys/syscall.h>: their
+// macros (si_pid, sa_handler, FUTEX_*) would break names in users' files. The
+// system calls go through detail/syscalls.hpp, which needs only <unistd.h>.
 #if defined(__unix__)
-#include <sched.h>
-#include <signal.h>
-#include <sys/types.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #endif
 #include "arch.hpp"
 
 #if defined(__linux__)
-#include <linux/futex.h>
-#include <sys/syscall.h>
+#include "detail/syscalls.hpp"
 #endif
 
 namespace mailbox {
@@ -39,7 +40,8 @@ using deadline = wait_clock::time_point;
 // A deadline that never comes.
 inline constexpr deadline no_deadline = deadline::max();
 
-// How often a waiter calls its liveness check: a dead peer is noticed within
+// How often a waiter calls its liveness check unless its policy says
+// otherwise (the policies' liveness_interval): a dead peer is noticed within
 // about this long (plus the time to return), well under 100 ms.
 inline constexpr std::chrono::milliseconds liveness_interval{10};
 
@@ -48,6 +50,8 @@ enum class wait_error {
   timed_out,      // the deadline passed
   peer_gone,      // the liveness check said the peer is dead
   invalid_state,  // the state word holds a value the layout does not declare
+  futex_failed,   // the kernel refused FUTEX_WAIT (ENOSYS, EPERM from seccomp, EINVAL):
+                  // spin_then_block cannot sleep here; wait_stats::futex_errno says why
 };
 
 [[nodiscard]] constexpr std::string_view to_string(wait_error e) noexcept {
@@ -58,6 +62,8 @@ enum class wait_error {
       return "peer gone";
     case wait_error::invalid_state:
       return "invalid state";
+    case wait_error::futex_failed:
+      return "futex failed";
   }
   return "unknown wait_error";
 }
@@ -73,33 +79,85 @@ class wait_failed : public std::runtime_error {
   wait_error error_;
 };
 
-// A token and the state it was acquired in, or the reason there is none.
+namespace detail {
+
+[[noreturn, gnu::cold]] inline void result_has_no_token(wait_error e) noexcept {
+  std::fprintf(stderr,
+               "mailbox: the token of a failed wait (%.*s) was used; test the acquire_result first, or "
+               "call value(), which throws wait_failed\n",
+               static_cast<int>(to_string(e).size()), to_string(e).data());
+  std::abort();
+}
+
+[[noreturn, gnu::cold]] inline void result_has_no_error() noexcept {
+  std::fputs("mailbox: error() of an acquire_result whose wait succeeded; it has a token, not an error\n",
+             stderr);
+  std::abort();
+}
+
+}  // namespace detail
+
+// A token and the state it was acquired in, or the reason there is none;
+// shaped like std::expected<Token, wait_error>. The unchecked accessors of
+// std::expected (operator*, operator->, error()) are checked here: used on
+// the wrong alternative, they abort with a message, because a dereferenced
+// failed wait would otherwise write a payload the caller does not own. They
+// stay noexcept, as on the token; value() is the accessor that throws.
 template <class Token, class State>
 class [[nodiscard]] acquire_result {
  public:
+  using value_type = Token;
+  using error_type = wait_error;
+
   acquire_result(Token&& t, State s) noexcept : token_(std::move(t)), error_(), state_(s) {}
   acquire_result(wait_error e, State last_seen) noexcept : token_(), error_(e), state_(last_seen) {}
 
   [[nodiscard]] bool has_value() const noexcept { return token_.has_value(); }
   explicit operator bool() const noexcept { return has_value(); }
 
-  // Meaningful only without a value.
-  [[nodiscard]] wait_error error() const noexcept { return error_; }
+  // Why the wait failed; only when it did (aborts when there is a token).
+  [[nodiscard]] wait_error error() const noexcept {
+    if (token_) detail::result_has_no_error();
+    return error_;
+  }
 
   // With a value: the state the token was acquired in (which of several, for
   // acquire_any). Without: the last state seen, for the error message.
   [[nodiscard]] State state() const noexcept { return state_; }
 
-  Token* operator->() noexcept { return &*token_; }
-  Token& operator*() & noexcept { return *token_; }
+  // The token; abort when the wait failed.
+  [[nodiscard]] Token* operator->() noexcept { return &checked(); }
+  [[nodiscard]] const Token* operator->() const noexcept { return &checked(); }
+  [[nodiscard]] Token& operator*() & noexcept { return checked(); }
+  [[nodiscard]] const Token& operator*() const& noexcept { return checked(); }
+  [[nodiscard]] Token&& operator*() && noexcept { return std::move(checked()); }
 
-  // The token; throws wait_failed when the wait failed.
+  // The token; throw wait_failed when the wait failed.
+  [[nodiscard]] Token& value() & {
+    if (!token_) throw wait_failed(error_);
+    return *token_;
+  }
+  [[nodiscard]] const Token& value() const& {
+    if (!token_) throw wait_failed(error_);
+    return *token_;
+  }
   [[nodiscard]] Token value() && {
     if (!token_) throw wait_failed(error_);
     return std::move(*token_);
   }
 
  private:
+  [[nodiscard]] Token& checked() noexcept {
+    if (!token_) [[unlikely]]
+      detail::result_has_no_token(error_);
+    return *token_;
+  }
+  [[nodiscard]] const Token& checked() const noexcept {
+    if (!token_) [[unlikely]]
+      detail::result_has_no_token(error_);
+    return *token_;
+  }
+
   std::optional<Token> token_;
   wait_error error_;
   State state_;
@@ -109,19 +167,25 @@ class [[nodiscard]] acquire_result {
 struct wait_stats {
   std::uint64_t sleeps = 0;    // FUTEX_WAIT calls made
   std::uint64_t timeouts = 0;  // of which ended by their timeout, not by a wake or a changed word
+  int futex_errno = 0;         // why FUTEX_WAIT was refused, with wait_error::futex_failed
 };
 
 // Wait policies. Each checks the deadline and the liveness predicate at a
-// bounded interval; they differ in what they do between checks.
+// bounded interval; they differ in what they do between checks. Each has a
+// liveness_interval: how often the liveness check is called (the first call
+// comes that long after the first spins; zero or less: at every poll).
 
 // Spins with the CPU's pause/yield hint: the lowest wake-up latency, one core
 // burnt while waiting.
-struct spin {};
+struct spin {
+  std::chrono::nanoseconds liveness_interval = mailbox::liveness_interval;
+};
 
 // Spins `spins` times, then calls sched_yield() between polls: the core is
 // given to others when they want it, but a lone waiter still burns it.
 struct spin_then_yield {
   std::uint32_t spins = 1000;
+  std::chrono::nanoseconds liveness_interval = mailbox::liveness_interval;
 };
 
 // Spins `spins` times, then sleeps in FUTEX_WAIT on the state word until a
@@ -130,6 +194,7 @@ struct spin_then_yield {
 struct spin_then_block {
   std::uint32_t spins = 1000;
   wait_stats* stats = nullptr;
+  std::chrono::nanoseconds liveness_interval = mailbox::liveness_interval;
 };
 
 template <class P>
@@ -144,45 +209,84 @@ struct always_alive {
   [[nodiscard]] constexpr bool operator()() const noexcept { return true; }
 };
 
-#if defined(__unix__)
+#if defined(__linux__)
 // A child of this process: dead once it has exited or been killed, whether
 // or not it was reaped yet (WNOWAIT leaves the zombie for the caller's
 // waitpid). Stays "alive" if the pid is not our child: the check cannot tell.
+// A child's pid cannot be reused before we reap it, so no pidfd is needed.
 class child_alive {
  public:
   explicit child_alive(pid_t child) noexcept : child_(child) {}
-  [[nodiscard]] bool operator()() const noexcept {
-    siginfo_t info{};
-    if (::waitid(P_PID, static_cast<id_t>(child_), &info, WEXITED | WNOHANG | WNOWAIT) != 0) {
-      return errno != ECHILD;  // ECHILD: reaped already, so gone
-    }
-    return info.si_pid == 0;  // 0: no state change yet
-  }
+  [[nodiscard]] bool operator()() const noexcept { return !detail::child_has_ended(child_); }
 
  private:
   pid_t child_;
 };
 
-// The process that was our parent when this object was made: once it dies we
-// are re-parented (to init or a subreaper), and getppid() changes.
+// Our parent, while it lives: once it dies we are re-parented (to init or a
+// subreaper) and getppid() changes.
+//
+// parent_alive(pid) checks that our parent is still `pid`, taken by the
+// parent itself before fork() (getpid()) or passed to us: correct however
+// late the worker starts. A parent that died before then is reported dead
+// at the first check. (The re-parenting target was alive when the parent
+// died, so it cannot have the dead parent's number.)
+//
+// parent_alive{} records getppid() when it is made: made after the parent
+// has died, it watches the new parent and never reports peer_gone. Make it
+// only before anyone can die (right after fork(), before anything else).
 class parent_alive {
  public:
   parent_alive() noexcept : parent_(::getppid()) {}
+  explicit parent_alive(pid_t parent) noexcept : parent_(parent) {}
   [[nodiscard]] bool operator()() const noexcept { return ::getppid() == parent_; }
 
  private:
   pid_t parent_;
 };
 
-// Any process we may signal: dead once kill(pid, 0) fails with ESRCH. A
-// zombie still counts as alive; for our own children use child_alive.
+// Any process: dead once it has exited. Where the kernel has pidfds (Linux
+// 5.3) the object holds one, opened when it is made: it refers to that
+// process, not to its number, so a new process given the same number later
+// does not make it "alive" again, and an exited process counts as dead even
+// before its parent reaps it. Without pidfds (older kernels, a seccomp
+// filter) it falls back to kill(pid, 0), which a zombie passes and a reused
+// pid fools. Make it while the process is known to live; a pid <= 0 (no
+// process) is never alive.
 class process_alive {
  public:
-  explicit process_alive(pid_t pid) noexcept : pid_(pid) {}
-  [[nodiscard]] bool operator()() const noexcept { return ::kill(pid_, 0) == 0 || errno != ESRCH; }
+  explicit process_alive(pid_t pid) noexcept : pid_(pid), pidfd_(pid > 0 ? detail::pidfd_open(pid) : -ESRCH) {
+    gone_ = pid <= 0 || pidfd_ == -ESRCH;
+  }
+  process_alive(const process_alive& other) noexcept
+      : pid_(other.pid_),
+        pidfd_(other.pidfd_ >= 0 ? detail::duplicate_fd(other.pidfd_) : -1),
+        gone_(other.gone_) {}
+  process_alive(process_alive&& other) noexcept
+      : pid_(other.pid_), pidfd_(std::exchange(other.pidfd_, -1)), gone_(other.gone_) {}
+  process_alive& operator=(process_alive other) noexcept {
+    std::swap(pid_, other.pid_);
+    std::swap(pidfd_, other.pidfd_);
+    std::swap(gone_, other.gone_);
+    return *this;
+  }
+  ~process_alive() {
+    if (pidfd_ >= 0) ::close(pidfd_);
+  }
+
+  [[nodiscard]] bool operator()() const noexcept {
+    if (gone_) return false;
+    if (pidfd_ >= 0) return !detail::pidfd_has_exited(pidfd_);
+    return detail::pid_exists(pid_);
+  }
+
+  // Whether this check holds a pidfd (immune to pid reuse), or uses kill().
+  [[nodiscard]] bool uses_pidfd() const noexcept { return pidfd_ >= 0; }
 
  private:
   pid_t pid_;
+  int pidfd_;  // or -errno of pidfd_open
+  bool gone_ = false;
 };
 #endif
 
@@ -190,33 +294,18 @@ namespace detail {
 
 #if defined(__linux__)
 inline constexpr bool has_futex = true;
-
-// Sleeps while *word == expected, for at most `timeout`. The kernel compares
-// and queues atomically with respect to futex_wake() on the same word, so a
-// wake between our last look at the word and this call is never lost: the
-// comparison fails (EAGAIN) instead. Shared futex: no FUTEX_PRIVATE_FLAG.
-// Returns true when the sleep ended by its timeout.
-inline bool futex_wait(std::uint32_t* word, std::uint32_t expected,
-                       std::chrono::nanoseconds timeout) noexcept {
-  if (timeout.count() <= 0) return true;
-  timespec relative{};
-  relative.tv_sec = static_cast<time_t>(timeout.count() / 1'000'000'000);
-  relative.tv_nsec = static_cast<long>(timeout.count() % 1'000'000'000);
-  // EINTR, EAGAIN, ETIMEDOUT and spurious wake-ups all mean "look again".
-  return ::syscall(SYS_futex, word, FUTEX_WAIT, expected, &relative, nullptr, 0) != 0 && errno == ETIMEDOUT;
-}
-
-inline void futex_wake_all(std::uint32_t* word) noexcept {
-  (void)::syscall(SYS_futex, word, FUTEX_WAKE, INT_MAX, nullptr, nullptr, 0);
-}
 #else
 inline constexpr bool has_futex = false;
 #endif
 
-inline void yield_cpu() noexcept {
-#if defined(__unix__)
-  ::sched_yield();
-#endif
+inline void yield_cpu() noexcept { std::this_thread::yield(); }
+
+// `from + interval`, saturated at deadline::max() (a huge interval must not
+// overflow into the past); a negative interval counts as zero.
+inline deadline later_by(deadline from, std::chrono::nanoseconds interval) noexcept {
+  if (interval.count() <= 0) return from;
+  if (interval >= deadline::max() - from) return deadline::max();
+  return from + interval;
 }
 
 // Pure spinning reads the clock only this often: pause costs tens of cycles,
@@ -238,23 +327,35 @@ inline constexpr between_polls between_polls_of =
 //   seen:          the last state loaded
 //   load():        acquire-load of the state (mark stripped)
 //   is_valid(v):   whether v is a declared state
-//   sleep(until):  one blocking step (between_polls::block only)
+//   sleep(timeout): one blocking step (between_polls::block only); returns 0,
+//                  or the errno of a FUTEX_WAIT the kernel refused (or void)
+//   interval:      how often to call alive()
 // Returns nothing when an accepted state was seen (the last load saw it, with
 // acquire), or the reason to give up.
 template <between_polls Between, class State, class Accept, class Load, class IsValid, class Sleep,
           class Liveness>
 std::optional<wait_error> wait_for_state(Accept accept, State& seen, std::uint32_t spins, deadline until,
-                                         Liveness& alive, Load load, IsValid is_valid, Sleep sleep) {
-  for (std::uint32_t i = 0; i < spins; ++i) {
-    seen = load();
-    if (accept(seen)) return std::nullopt;
-    if (!is_valid(seen)) return wait_error::invalid_state;
-    arch::cpu_relax();
+                                         Liveness& alive, Load load, IsValid is_valid, Sleep sleep,
+                                         std::chrono::nanoseconds interval = liveness_interval) {
+  // The first spins, in bursts between looks at the clock: a burst is the
+  // whole of a policy's spins up to spins_between_clock_reads (the pure
+  // spin's), so only longer spin counts read the clock here, and however
+  // many spins a policy asks for, the deadline ends them.
+  for (std::uint32_t done = 0; done < spins;) {
+    const std::uint32_t burst = std::min(spins - done, spins_between_clock_reads);
+    for (std::uint32_t i = 0; i < burst; ++i) {
+      seen = load();
+      if (accept(seen)) return std::nullopt;
+      if (!is_valid(seen)) return wait_error::invalid_state;
+      arch::cpu_relax();
+    }
+    done += burst;
+    if (done < spins && wait_clock::now() >= until) return wait_error::timed_out;
   }
   // Without a liveness check a sleeper wakes only for a publish or the
   // deadline, so a lost wake-up would show as a timeout, not be hidden.
   constexpr bool polls_liveness = !std::is_same_v<Liveness, always_alive>;
-  auto next_liveness_check = polls_liveness ? wait_clock::now() + liveness_interval : deadline::max();
+  auto next_liveness_check = polls_liveness ? later_by(wait_clock::now(), interval) : deadline::max();
   for (;;) {
     seen = load();
     if (accept(seen)) return std::nullopt;
@@ -267,7 +368,7 @@ std::optional<wait_error> wait_for_state(Accept accept, State& seen, std::uint32
         seen = load();
         return accept(seen) ? std::nullopt : std::optional(wait_error::peer_gone);
       }
-      next_liveness_check = now + liveness_interval;
+      next_liveness_check = later_by(now, interval);
     }
     if constexpr (Between == between_polls::spin) {
       for (std::uint32_t i = 0; i < spins_between_clock_reads; ++i) {
@@ -279,7 +380,12 @@ std::optional<wait_error> wait_for_state(Accept accept, State& seen, std::uint32
     } else if constexpr (Between == between_polls::yield) {
       yield_cpu();
     } else {
-      sleep(std::min(until, next_liveness_check) - now);
+      const std::chrono::nanoseconds timeout = std::min(until, next_liveness_check) - now;
+      if constexpr (std::is_void_v<decltype(sleep(timeout))>) {
+        sleep(timeout);  // a step that cannot fail
+      } else if (sleep(timeout) != 0) {
+        return wait_error::futex_failed;
+      }
     }
   }
 }

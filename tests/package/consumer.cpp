@@ -14,7 +14,9 @@ int main() {
   auto writer = box.acquire(Flag::empty);
   writer.set<"value">(0x1234);
   std::move(writer).publish(Flag::full);
-  const bool ok = box.acquire(Flag::full).get<"value">() == 0x1234;
+  auto reader = box.acquire(Flag::full);
+  const bool ok = reader.get<"value">() == 0x1234;
+  std::move(reader).publish(Flag::empty);  // a token is handed back, never dropped
   std::printf("consumer: %s via %s\n", ok ? "ok" : "FAILED", mailbox::backend_name.data());
   return ok ? 0 : 1;
 }

@@ -1,0 +1,69 @@
+// The two accesses the state word ever gets (acquire-load, release-store),
+// and the blocking-aware publish of a layout with blocking_waiters.
+#pragma once
+
+#include <atomic>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <new>
+#include <type_traits>
+
+#include "arch.hpp"
+#include "layout.hpp"
+#include "wait.hpp"
+
+namespace mailbox {
+
+namespace detail {
+
+template <class State>
+using word_for = std::conditional_t<sizeof(State) == 4, std::uint32_t, std::uint64_t>;
+
+// The only two accesses the state word ever gets. The word is an object the
+// region's bytes hold (created implicitly, as in mapped memory or a byte
+// array), not the bytes themselves: std::launder gives a pointer to it, which
+// the standard asks for and which costs nothing.
+template <class State>
+[[gnu::always_inline]] inline State load_state_acquire(const std::byte* at) noexcept {
+  using word = word_for<State>;
+  return std::bit_cast<State>(arch::load_acquire(*std::launder(reinterpret_cast<const word*>(at))));
+}
+
+template <class State>
+[[gnu::always_inline]] inline void store_state_release(std::byte* at, State value) noexcept {
+  using word = word_for<State>;
+  arch::store_release(*std::launder(reinterpret_cast<word*>(at)), std::bit_cast<word>(value));
+}
+
+// The blocking-aware publish of a layout with blocking_waiters.
+//
+// Pairs with the waiter's CAS in Mailbox::block_on() (same word): the two
+// RMWs are ordered by the word's modification order, so either this exchange
+// comes first and the waiter's CAS fails (it re-reads the word and sees the
+// new state), or the CAS comes first and this exchange returns the mark and
+// wakes the sleeper. Both accesses are to ONE location, so no store-load
+// reordering between two locations can lose the wake-up, and no fence is
+// needed. The exchange is a release: the payload written before it is
+// visible to whoever acquires the new state, as with the plain store.
+[[gnu::always_inline]] inline void exchange_state_and_wake(std::byte* at, std::uint32_t value) noexcept {
+  auto* word = std::launder(reinterpret_cast<std::uint32_t*>(at));
+  const std::uint32_t old = std::atomic_ref<std::uint32_t>(*word).exchange(value, std::memory_order_release);
+  if constexpr (has_futex) {
+    if (old & waiter_mark) [[unlikely]]
+      futex_wake_all(word);
+  }
+}
+
+[[noreturn, gnu::cold]] inline void state_uses_waiter_mark() noexcept {
+  std::fputs(
+      "mailbox: publish() of a state value with the top bit set in a layout with "
+      "blocking_waiters; that bit marks a sleeping waiter\n",
+      stderr);
+  std::abort();
+}
+}  // namespace detail
+
+}  // namespace mailbox

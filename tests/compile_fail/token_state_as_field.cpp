@@ -1,0 +1,26 @@
+// Compile-fail case: built with MAILBOX_COMPILE_FAIL it must fail with the
+// message below; built without, the corrected twin must compile. The
+// diagnostic names the field readably, as mailbox::field_named<...> chars,
+// and the claim about it that failed.
+// expect: field_named<'s', 't', 'a', 't', 'e'>
+// expect: is_not_the_state_word
+#include <mailbox/mailbox.hpp>
+
+#include <cstdint>
+
+enum class Worker : std::int32_t { idle, busy };
+using L = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"error", std::int32_t>,
+                          mailbox::field<"args", std::uint64_t[4]>>;
+
+int main() {
+  alignas(L::alignment) static std::byte memory[L::size];
+  auto box = mailbox::Mailbox<L>::initialize(memory, Worker::idle);
+  auto t = box.acquire(Worker::idle);
+#if defined(MAILBOX_COMPILE_FAIL)
+  return static_cast<int>(t.get<"state">());  // the state word is no payload
+#else
+  return static_cast<int>(t.get<"error">());
+#endif
+  std::move(t).publish(Worker::busy);
+  return 0;
+}
