@@ -43,6 +43,7 @@ struct field {
   using type = T;
   static constexpr std::size_t pinned_offset = Offset;
   static constexpr bool is_state = false;
+  static constexpr bool is_flag = false;
 };
 
 // The state word, reachable only through acquire-load and release-store.
@@ -52,6 +53,51 @@ struct state {
   using type = T;
   static constexpr std::size_t pinned_offset = Offset;
   static constexpr bool is_state = true;
+  static constexpr bool is_flag = false;
+};
+
+// A flag: an atomic word outside the token discipline, for a fact that must
+// survive the state word moving on (a shutdown request, an acknowledgement).
+// Mailbox::raise / is_raised / clear reach it; a token never does. T is a 4-
+// or 8-byte integer that std::atomic_ref handles without a lock.
+template <fixed_string Name, class T, std::size_t Offset = computed_offset>
+struct flag {
+  static constexpr fixed_string name = Name;
+  using type = T;
+  static constexpr std::size_t pinned_offset = Offset;
+  static constexpr bool is_state = false;
+  static constexpr bool is_flag = true;
+};
+
+namespace detail {
+template <class... T>
+struct type_list;
+
+constexpr std::size_t count_true(std::initializer_list<bool> flags) noexcept {
+  std::size_t n = 0;
+  for (const bool f : flags) n += f ? 1 : 0;
+  return n;
+}
+
+template <class Decl>
+inline constexpr bool is_plain_field = false;
+template <fixed_string N, class T, std::size_t O>
+inline constexpr bool is_plain_field<field<N, T, O>> = true;
+}  // namespace detail
+
+// Alternative views of the same bytes, chosen by the state (a discriminated
+// union keyed by the state word): fields of two different overlays may
+// overlap; nothing else may. Computed offsets follow C's anonymous union of
+// structs: consecutive overlays form one union, each overlay a struct in it.
+//
+//   mailbox::overlay<"control", mailbox::field<"arg0", std::uint64_t>>,
+//   mailbox::overlay<"task", mailbox::field<"args", std::byte[4096]>>
+template <fixed_string Name, class... Fields>
+struct overlay {
+  static constexpr bool holds_only_fields =
+      detail::count_true({detail::is_plain_field<Fields>...}) == sizeof...(Fields);
+  static constexpr fixed_string name = Name;
+  using fields = detail::type_list<Fields...>;
 };
 
 // Pins the layout's size; every field must end within it.
@@ -93,6 +139,8 @@ struct field_info {
   std::size_t alignment;
   bool is_state;
   bool is_pinned;
+  std::string_view overlay;  // the overlay it belongs to; empty for the others
+  bool is_flag;
 };
 
 namespace detail {
@@ -103,6 +151,13 @@ template <fixed_string N, class T, std::size_t O>
 struct is_member_decl<field<N, T, O>> : std::true_type {};
 template <fixed_string N, class T, std::size_t O>
 struct is_member_decl<state<N, T, O>> : std::true_type {};
+template <fixed_string N, class T, std::size_t O>
+struct is_member_decl<flag<N, T, O>> : std::true_type {};
+
+template <class Decl>
+struct is_overlay_decl : std::false_type {};
+template <fixed_string N, class... F>
+struct is_overlay_decl<overlay<N, F...>> : std::true_type {};
 
 template <class Decl>
 struct is_total_size_decl : std::false_type {};
@@ -124,6 +179,24 @@ struct is_blocking_decl : std::is_same<Decl, blocking_waiters> {};
 template <class... T>
 struct type_list {
   static constexpr std::size_t size = sizeof...(T);
+};
+
+template <class Decl>
+inline constexpr bool overlay_holds_only_fields = true;
+template <fixed_string N, class... F>
+inline constexpr bool overlay_holds_only_fields<overlay<N, F...>> = overlay<N, F...>::holds_only_fields;
+
+// The members a declaration contributes: itself, an overlay's fields, or
+// nothing (an option).
+template <class Decl>
+struct members_of {
+  using type = std::conditional_t<is_member_decl<Decl>::value, type_list<Decl>, type_list<>>;
+};
+template <fixed_string N, class... F>
+struct members_of<overlay<N, F...>> {
+  // A bad overlay (layout reports it) contributes no members, so it is
+  // reported once.
+  using type = std::conditional_t<overlay<N, F...>::holds_only_fields, type_list<F...>, type_list<>>;
 };
 
 template <class... Lists>
@@ -168,12 +241,6 @@ struct list_at<I, type_list<T...>> {
 template <template <class> class Keep, class... Decls>
 using list_of =
     typename concat<std::conditional_t<Keep<Decls>::value, type_list<Decls>, type_list<>>...>::type;
-
-constexpr std::size_t count_true(std::initializer_list<bool> flags) noexcept {
-  std::size_t n = 0;
-  for (const bool f : flags) n += f ? 1 : 0;
-  return n;
-}
 
 // The mark a sleeping waiter sets in a blocking layout's state word.
 inline constexpr std::uint32_t waiter_mark = std::uint32_t{1} << 31;
@@ -233,9 +300,16 @@ constexpr std::size_t state_alignment() {
   }
 }
 
+// A flag is a plain integer word (no enum: it holds a count or a yes/no).
+template <class T>
+constexpr bool is_valid_flag_type() {
+  return !std::is_enum_v<T> && is_valid_state_type<T>();
+}
+
+// Atomic words (the state word and flags) are aligned for std::atomic_ref.
 template <class Decl>
 constexpr std::size_t decl_alignment() {
-  if constexpr (Decl::is_state) {
+  if constexpr (Decl::is_state || Decl::is_flag) {
     return state_alignment<typename Decl::type>();
   } else {
     return align_of_or_one<typename Decl::type>();
@@ -274,6 +348,25 @@ struct in_field {
     return Ok;
   }
   template <bool Ok>
+  static constexpr bool flag_type_is_lock_free_integer() {
+    static_assert(Ok,
+                  "mailbox::layout: a flag's type must be a 4- or 8-byte integer (not bool, not an enum) "
+                  "and std::atomic_ref of it must be always lock-free");
+    return Ok;
+  }
+  template <bool Ok>
+  static constexpr bool overlay_name_is_not_empty() {
+    static_assert(Ok, "mailbox::layout: an overlay's name must not be empty");
+    return Ok;
+  }
+  template <bool Ok, class Other>
+  static constexpr bool overlay_name_is_unique() {
+    static_assert(Ok,
+                  "mailbox::layout: an overlay's name is already used by a field, a flag, the state word "
+                  "or another overlay (names are unique across the whole layout)");
+    return Ok;
+  }
+  template <bool Ok>
   static constexpr bool pinned_offset_is_aligned() {
     static_assert(Ok,
                   "mailbox::layout: a pinned offset is not a multiple of the field type's "
@@ -294,12 +387,16 @@ struct in_field {
   }
   template <bool Ok, class Other>
   static constexpr bool name_is_unique() {
-    static_assert(Ok, "mailbox::layout: two fields have the same name");
+    static_assert(Ok,
+                  "mailbox::layout: two fields have the same name (names are unique across the whole "
+                  "layout: state word, fields, flags and overlays)");
     return Ok;
   }
   template <bool Ok, class Other>
   static constexpr bool does_not_overlap() {
-    static_assert(Ok, "mailbox::layout: two fields overlap (the state word included)");
+    static_assert(Ok,
+                  "mailbox::layout: two fields overlap (only fields of two different overlays may share "
+                  "bytes; the state word, flags, common fields and the fields of one overlay may not)");
     return Ok;
   }
 };
@@ -341,14 +438,21 @@ constexpr std::size_t end_of(std::size_t offset, std::size_t size) {
 template <class... Decls>
 class layout {
   static_assert(detail::count_true({(detail::is_member_decl<Decls>::value ||
+                                     detail::is_overlay_decl<Decls>::value ||
                                      detail::is_total_size_decl<Decls>::value ||
                                      detail::is_valid_states_decl<Decls>::value ||
                                      detail::is_blocking_decl<Decls>::value)...}) == sizeof...(Decls),
-                "mailbox::layout: accepts only mailbox::field<...>, mailbox::state<...> and "
-                "mailbox::total_size<...>, and the options mailbox::valid_states<...> and "
-                "mailbox::blocking_waiters");
+                "mailbox::layout: accepts only mailbox::field<...>, mailbox::state<...>, mailbox::flag<...>, "
+                "mailbox::overlay<...> and mailbox::total_size<...>, and the options "
+                "mailbox::valid_states<...> and mailbox::blocking_waiters");
 
-  using members = detail::list_of<detail::is_member_decl, Decls...>;
+  static_assert(detail::count_true({detail::overlay_holds_only_fields<Decls>...}) == sizeof...(Decls),
+                "mailbox::overlay: holds only mailbox::field<...> (no state word, flag, nested overlay "
+                "or option)");
+
+  // Every member in declaration order, an overlay's fields in its place.
+  using members = typename detail::concat<typename detail::members_of<Decls>::type...>::type;
+  using overlays = detail::list_of<detail::is_overlay_decl, Decls...>;
   static constexpr std::size_t total_size_count =
       detail::count_true({detail::is_total_size_decl<Decls>::value...});
   static_assert(total_size_count <= 1, "mailbox::layout: more than one mailbox::total_size<...>");
@@ -359,11 +463,21 @@ class layout {
   static_assert(blocking_count <= 1, "mailbox::layout: mailbox::blocking_waiters given more than once");
 
  public:
+  // Every member: the state word, common fields, overlay fields and flags.
   static constexpr std::size_t field_count = members::size;
+  static constexpr std::size_t overlay_count = overlays::size;
+
+  // The overlays' names in declaration order.
+  static constexpr std::array<std::string_view, overlay_count> overlay_names =
+      []<class... O>(detail::type_list<O...>) {
+        return std::array<std::string_view, overlay_count>{O::name.view()...};
+      }(overlays{});
 
  private:
   template <std::size_t I>
   using member = typename detail::list_at<I, members>::type;
+  template <std::size_t I>
+  using overlay_decl = typename detail::list_at<I, overlays>::type;
 
   static constexpr std::size_t state_count = []<class... M>(detail::type_list<M...>) {
     return detail::count_true({M::is_state...});
@@ -376,25 +490,88 @@ class layout {
   // SIZE_MAX instead of wrapping, so an offset near the top of the address
   // space cannot come back as a small one; the checks below report it.
   template <class M>
-  static constexpr field_info place(std::size_t& next) {
+  static constexpr field_info place(std::size_t& next, std::string_view in_overlay) {
     const std::size_t alignment = detail::decl_alignment<M>();
     const bool pinned = M::pinned_offset != computed_offset;
     const std::size_t offset = pinned ? M::pinned_offset : detail::align_up(next, alignment);
     const std::size_t size = detail::size_of_or_zero<typename M::type>();
     next = detail::end_of(offset, size);
-    return field_info{M::name.view(), offset, size, alignment, M::is_state, pinned};
+    return field_info{M::name.view(), offset, size, alignment, M::is_state, pinned, in_overlay, M::is_flag};
+  }
+
+  // What each top-level declaration is, and an overlay's alignment (the
+  // largest of its fields'), for laying out a run of overlays as one union.
+  template <class D>
+  static constexpr std::size_t overlay_alignment() {
+    if constexpr (detail::is_overlay_decl<D>::value) {
+      return []<class... F>(detail::type_list<F...>) {
+        return std::max({std::size_t{1}, detail::decl_alignment<F>()...});
+      }(typename D::fields{});
+    } else {
+      return 0;  // not an overlay
+    }
+  }
+  static constexpr std::array<bool, sizeof...(Decls)> declares_member{
+      detail::is_member_decl<Decls>::value...};
+  static constexpr std::array<std::size_t, sizeof...(Decls)> overlay_alignments{
+      overlay_alignment<Decls>()...};
+
+  struct cursor {
+    std::array<field_info, field_count> out{};
+    std::size_t next = 0;    // where the next common member may start
+    std::size_t member = 0;  // index into out
+    std::size_t decl = 0;    // index into Decls
+    bool in_union = false;   // inside a run of consecutive overlays
+    std::size_t union_alignment = 1;
+    std::size_t union_start = 0;
+    std::size_t union_end = 0;
+
+    constexpr void end_union() {
+      if (in_union) next = detail::align_up(union_end, union_alignment);
+      in_union = false;
+    }
+  };
+
+  // C's anonymous union of structs: a run of consecutive overlays (options in
+  // between do not break it; a field, flag or state word does) is one union.
+  // The union starts at the cursor rounded up to the largest alignment of any
+  // of its overlays; each overlay is a struct starting there, its computed
+  // fields following struct rules; the union ends at the largest overlay's
+  // end rounded up to that overlay's alignment, then to the union's; the
+  // next common member continues from there. Pinned offsets are absolute.
+  template <class D>
+  static constexpr void lay_out(cursor& c) {
+    if constexpr (detail::is_overlay_decl<D>::value && detail::overlay_holds_only_fields<D>) {
+      if (!c.in_union) {
+        c.union_alignment = 1;
+        for (std::size_t d = c.decl; d < sizeof...(Decls) && !declares_member[d]; ++d) {
+          c.union_alignment = std::max(c.union_alignment, std::max(overlay_alignments[d], std::size_t{1}));
+        }
+        c.union_start = detail::align_up(c.next, c.union_alignment);
+        c.union_end = c.union_start;
+        c.in_union = true;
+      }
+      std::size_t next = c.union_start;
+      std::size_t end = c.union_start;
+      [&]<class... F>(detail::type_list<F...>) {
+        const bool in_order[] = {
+            true, (c.out[c.member++] = place<F>(next, D::name.view()), end = std::max(end, next), true)...};
+        (void)in_order;
+      }(typename D::fields{});
+      c.union_end = std::max(c.union_end, detail::align_up(end, overlay_alignments[c.decl]));
+    } else if constexpr (detail::is_member_decl<D>::value) {
+      c.end_union();
+      c.out[c.member++] = place<D>(c.next, {});
+    }
+    ++c.decl;
   }
 
   static constexpr std::array<field_info, field_count> compute_fields() {
-    std::array<field_info, field_count> out{};
-    std::size_t next = 0;
-    std::size_t i = 0;
-    // A braced list runs its elements in order, one member after the other.
-    [&]<class... M>(detail::type_list<M...>) {
-      const bool in_order[] = {true, (out[i++] = place<M>(next), true)...};
-      (void)in_order;
-    }(members{});
-    return out;
+    cursor c{};
+    // A braced list runs its elements in order, one declaration after the other.
+    const bool in_order[] = {true, (lay_out<Decls>(c), true)...};
+    (void)in_order;
+    return c.out;
   }
 
  public:
@@ -430,7 +607,10 @@ class layout {
     empty_name,
     not_a_sized_object,
     state_not_a_lock_free_word,
+    flag_not_a_lock_free_integer,
     payload_not_trivially_copyable,
+    overlay_name_empty,
+    overlay_name_taken,
     misaligned_pin,
     offset_overflows,
     past_total_size,
@@ -452,6 +632,9 @@ class layout {
       return problem_kind::not_a_sized_object;
     } else if constexpr (M::is_state) {
       return detail::is_valid_state_type<T>() ? problem_kind::none : problem_kind::state_not_a_lock_free_word;
+    } else if constexpr (M::is_flag) {
+      return detail::is_valid_flag_type<T>() ? problem_kind::none
+                                             : problem_kind::flag_not_a_lock_free_integer;
     } else {
       return std::is_trivially_copyable_v<T> ? problem_kind::none
                                              : problem_kind::payload_not_trivially_copyable;
@@ -475,14 +658,24 @@ class layout {
       if (kind != problem_kind::none) return {kind, i, i};
     }
     // Names: a few thousand string comparisons at most, in one function.
+    for (std::size_t o = 0; o < overlay_count; ++o) {
+      if (overlay_names[o].empty()) return {problem_kind::overlay_name_empty, o, o};
+      for (std::size_t p = o + 1; p < overlay_count; ++p) {
+        if (overlay_names[o] == overlay_names[p]) return {problem_kind::overlay_name_taken, o, o};
+      }
+      for (const field_info& f : fields) {
+        if (f.name == overlay_names[o]) return {problem_kind::overlay_name_taken, o, o};
+      }
+    }
     for (std::size_t i = 0; i < field_count; ++i) {
       for (std::size_t j = i + 1; j < field_count; ++j) {
         if (fields[i].name == fields[j].name) return {problem_kind::duplicate_name, i, j};
       }
     }
     // Overlaps: sorted by offset, a member can only collide with the ones
-    // that start before it ends. Of all colliding pairs, the one whose
-    // earlier-declared member comes first is reported.
+    // that start before it ends. Only fields of two different overlays may
+    // share bytes. Of all colliding pairs, the one whose earlier-declared
+    // member comes first is reported.
     std::array<std::size_t, field_count> by_offset{};
     for (std::size_t i = 0; i < field_count; ++i) by_offset[i] = i;
     std::sort(by_offset.begin(), by_offset.end(), [](std::size_t a, std::size_t b) {
@@ -492,6 +685,8 @@ class layout {
     for (std::size_t k = 0; k < field_count; ++k) {
       const field_info& a = fields[by_offset[k]];
       for (std::size_t m = k + 1; m < field_count && fields[by_offset[m]].offset < a.offset + a.size; ++m) {
+        const field_info& b = fields[by_offset[m]];
+        if (!a.overlay.empty() && !b.overlay.empty() && a.overlay != b.overlay) continue;
         const std::size_t i = std::min(by_offset[k], by_offset[m]);
         const std::size_t j = std::max(by_offset[k], by_offset[m]);
         if (first.kind == problem_kind::none || i < first.index || (i == first.index && j < first.other)) {
@@ -506,6 +701,14 @@ class layout {
   static constexpr bool report() {
     if constexpr (P.kind == problem_kind::none) {
       return true;
+    } else if constexpr (P.kind == problem_kind::overlay_name_empty ||
+                         P.kind == problem_kind::overlay_name_taken) {
+      using diagnose = detail::in_field_named<overlay_decl<P.index>::name>;
+      if constexpr (P.kind == problem_kind::overlay_name_empty) {
+        return diagnose::template overlay_name_is_not_empty<false>();
+      } else {
+        return diagnose::template overlay_name_is_unique<false, diagnose>();
+      }
     } else {
       using diagnose = detail::in_field_named<member<P.index>::name>;
       using other = detail::in_field_named<member<P.other>::name>;
@@ -515,6 +718,8 @@ class layout {
         return diagnose::template type_is_a_sized_object<false>();
       } else if constexpr (P.kind == problem_kind::state_not_a_lock_free_word) {
         return diagnose::template state_type_is_lock_free_word<false>();
+      } else if constexpr (P.kind == problem_kind::flag_not_a_lock_free_integer) {
+        return diagnose::template flag_type_is_lock_free_integer<false>();
       } else if constexpr (P.kind == problem_kind::payload_not_trivially_copyable) {
         return diagnose::template payload_is_trivially_copyable<false>();
       } else if constexpr (P.kind == problem_kind::misaligned_pin) {
@@ -573,9 +778,15 @@ class layout {
   template <fixed_string Name>
   static constexpr bool has = index_of<Name> < field_count;
 
-  // True when Name is a payload field, that is, a field other than the state word.
+  // True when Name is a payload field (common or in an overlay): neither the
+  // state word nor a flag. Only these are reachable through a token.
   template <fixed_string Name>
-  static constexpr bool has_payload = has<Name>&& index_of<Name> != state_index;
+  static constexpr bool has_payload = has<Name> && !fields[index_of<Name> % field_count].is_state &&
+                                      !fields[index_of<Name> % field_count].is_flag;
+
+  // True when Name is a flag (Mailbox::raise / is_raised / clear).
+  template <fixed_string Name>
+  static constexpr bool is_flag = has<Name>&& fields[index_of<Name> % field_count].is_flag;
 
   template <fixed_string Name>
   requires has<Name>
@@ -584,6 +795,32 @@ class layout {
   template <fixed_string Name>
   requires has<Name>
   using type_of = typename member<index_of<Name>>::type;
+
+  // The overlay a member belongs to; empty for common fields, the state word
+  // and flags.
+  template <fixed_string Name>
+  requires has<Name>
+  static constexpr std::string_view overlay_of = fields[index_of<Name>].overlay;
+
+  // True when the layout declares an overlay of that name.
+  template <fixed_string Name>
+  static constexpr bool has_overlay = [] {
+    for (const std::string_view o : overlay_names) {
+      if (o == Name.view()) return true;
+    }
+    return false;
+  }();
+
+  // True when Field is a field of the overlay named Overlay.
+  template <fixed_string Field, fixed_string Overlay>
+  static constexpr bool in_overlay =
+      has<Field>&& Overlay.size() != 0 && fields[index_of<Field> % field_count].overlay == Overlay.view();
+
+  static constexpr std::size_t flag_count = [] {
+    std::size_t n = 0;
+    for (const field_info& f : fields) n += f.is_flag ? 1 : 0;
+    return n;
+  }();
 
   using state_type = typename state_decl::type;
   static constexpr std::string_view state_name = state_decl::name.view();
