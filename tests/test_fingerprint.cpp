@@ -8,6 +8,11 @@
 #include "support/catch.hpp"
 #include "support/shared_region.hpp"
 
+namespace fingerprint_modes {
+std::uint64_t fingerprint_strict();  // tests/fingerprint/mode_layout.cpp, -std=c++20
+std::uint64_t fingerprint_gnu();     // the same file, -std=gnu++20
+}  // namespace fingerprint_modes
+
 namespace {
 
 enum class Worker : std::int32_t { idle, task_ready, task_done };
@@ -273,4 +278,40 @@ TEST_CASE("c_definitions refuses names that collide after mangling", "[fingerpri
   using Distinct = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"a_b", std::int32_t>,
                                    mailbox::field<"a_c", std::int32_t>>;
   CHECK_NOTHROW(mailbox::c_definitions<Distinct>("T"));
+}
+
+TEST_CASE("the fingerprint does not depend on -std=c++20 or -std=gnu++20", "[fingerprint]") {
+  // __int128, unsigned __int128 and long double fields, hashed by two TUs
+  // built in the two modes.
+  CHECK(fingerprint_modes::fingerprint_strict() == fingerprint_modes::fingerprint_gnu());
+}
+
+TEST_CASE("the fingerprint tells integers, floats, enums, characters and records apart", "[fingerprint]") {
+  enum class Small : std::uint32_t { a };
+  enum class Signed : std::int32_t { a };
+  struct Record {
+    std::uint32_t v;
+  };
+  using I = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"v", std::int32_t>>;
+  using U = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"v", std::uint32_t>>;
+  using F = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"v", float>>;
+  using E = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"v", Small>>;
+  using S = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"v", Signed>>;
+  using C = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"v", char32_t>>;
+  using R = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"v", Record>>;
+  using A = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"v", std::uint16_t[2][4]>>;
+  using B = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"v", std::uint16_t[4][2]>>;
+  const std::array<std::uint64_t, 9> prints = {
+      mailbox::fingerprint<I>, mailbox::fingerprint<U>, mailbox::fingerprint<F>,
+      mailbox::fingerprint<E>, mailbox::fingerprint<S>, mailbox::fingerprint<C>,
+      mailbox::fingerprint<R>, mailbox::fingerprint<A>, mailbox::fingerprint<B>};
+  for (std::size_t i = 0; i < prints.size(); ++i) {
+    for (std::size_t j = i + 1; j < prints.size(); ++j) {
+      INFO("variant " << i << " vs variant " << j);
+      CHECK(prints[i] != prints[j]);
+    }
+  }
+  CHECK(mailbox::detail::type_kind<std::int64_t>() == mailbox::detail::type_kind_id::signed_integer);
+  CHECK(mailbox::detail::type_kind<double[3]>() == mailbox::detail::type_kind_id::floating);
+  CHECK(mailbox::detail::type_kind<char[8]>() == mailbox::detail::type_kind_id::character);
 }

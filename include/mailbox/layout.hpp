@@ -339,6 +339,33 @@ struct in_field {
                   "the other side reads it as raw bytes");
     return Ok;
   }
+  // A peer can write any bytes. Reading a bool that holds 2, or an enum
+  // without a fixed underlying type outside its range, is undefined
+  // behaviour; a pointer means nothing in another process. These are refused
+  // as fields and as array elements. C++20 cannot look inside a struct, so a
+  // struct member of such a type is the user's to avoid.
+  template <bool Ok>
+  static constexpr bool payload_is_not_bool() {
+    static_assert(Ok,
+                  "mailbox::layout: a payload field may not be bool (or an array of bool): a peer can "
+                  "store any byte, and a bool holding 2 is undefined behaviour; use std::uint8_t");
+    return Ok;
+  }
+  template <bool Ok>
+  static constexpr bool payload_enum_has_fixed_underlying_type() {
+    static_assert(Ok,
+                  "mailbox::layout: a payload enum needs a fixed underlying type (enum class, or enum E "
+                  ": std::int32_t): a peer can store any value, and one outside an unfixed enum's range "
+                  "is undefined behaviour");
+    return Ok;
+  }
+  template <bool Ok>
+  static constexpr bool payload_is_not_a_pointer() {
+    static_assert(Ok,
+                  "mailbox::layout: a payload field may not be a pointer (or an array of pointers): an "
+                  "address means nothing in the other process; store an offset or an index");
+    return Ok;
+  }
   template <bool Ok>
   static constexpr bool state_type_is_lock_free_word() {
     static_assert(Ok,
@@ -609,6 +636,9 @@ class layout {
     state_not_a_lock_free_word,
     flag_not_a_lock_free_integer,
     payload_not_trivially_copyable,
+    payload_is_bool,
+    payload_is_unfixed_enum,
+    payload_is_pointer,
     overlay_name_empty,
     overlay_name_taken,
     misaligned_pin,
@@ -635,9 +665,20 @@ class layout {
     } else if constexpr (M::is_flag) {
       return detail::is_valid_flag_type<T>() ? problem_kind::none
                                              : problem_kind::flag_not_a_lock_free_integer;
+    } else if constexpr (!std::is_trivially_copyable_v<T>) {
+      return problem_kind::payload_not_trivially_copyable;
     } else {
-      return std::is_trivially_copyable_v<T> ? problem_kind::none
-                                             : problem_kind::payload_not_trivially_copyable;
+      // Arrays: what each element is.
+      using E = std::remove_all_extents_t<T>;
+      if constexpr (std::is_same_v<E, bool>) {
+        return problem_kind::payload_is_bool;
+      } else if constexpr (std::is_enum_v<E> && !detail::enum_with_fixed_underlying_type<E>) {
+        return problem_kind::payload_is_unfixed_enum;
+      } else if constexpr (std::is_pointer_v<E> || std::is_member_pointer_v<E> || std::is_null_pointer_v<E>) {
+        return problem_kind::payload_is_pointer;
+      } else {
+        return problem_kind::none;
+      }
     }
   }
 
@@ -722,6 +763,12 @@ class layout {
         return diagnose::template flag_type_is_lock_free_integer<false>();
       } else if constexpr (P.kind == problem_kind::payload_not_trivially_copyable) {
         return diagnose::template payload_is_trivially_copyable<false>();
+      } else if constexpr (P.kind == problem_kind::payload_is_bool) {
+        return diagnose::template payload_is_not_bool<false>();
+      } else if constexpr (P.kind == problem_kind::payload_is_unfixed_enum) {
+        return diagnose::template payload_enum_has_fixed_underlying_type<false>();
+      } else if constexpr (P.kind == problem_kind::payload_is_pointer) {
+        return diagnose::template payload_is_not_a_pointer<false>();
       } else if constexpr (P.kind == problem_kind::misaligned_pin) {
         return diagnose::template pinned_offset_is_aligned<false>();
       } else if constexpr (P.kind == problem_kind::offset_overflows) {
