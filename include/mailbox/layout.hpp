@@ -316,10 +316,22 @@ constexpr std::size_t decl_alignment() {
   }
 }
 
-// Layout mistakes are reported from inside this template, so the compiler's
-// "in instantiation of in_field<'a', 'r', 'g', 's'>" note names the field.
-template <char... Name>
-struct in_field {
+// Layout mistakes are reported from inside this template, instantiated for
+// the offending member only, so the compiler's "in instantiation of" note
+// names it. C++20's static_assert cannot print a computed string, so the
+// name travels as the template's argument, in the form each compiler prints
+// most readably (checked by the compile-fail cases):
+//   g++ 12:     field_named<Name>::... [with ... Name = mailbox::fixed_string<5>{"args"}]
+//   clang++ 14: field_named<'a', 'r', 'g', 's'>::...
+// (clang prints a class-type argument as {{97, 114, 103, 115, 0}}, g++ a
+// character pack as {'a', 'r', 'g', 's'}.) Only diagnostics instantiate it.
+#if defined(__clang__)
+#define MAILBOX_DETAIL_FIELD_NAME_PARAMETER char... Name
+#else
+#define MAILBOX_DETAIL_FIELD_NAME_PARAMETER fixed_string Name
+#endif
+template <MAILBOX_DETAIL_FIELD_NAME_PARAMETER>
+struct field_named {
   template <bool Ok>
   static constexpr bool name_is_not_empty() {
     static_assert(Ok, "mailbox::layout: a field or state name must not be empty");
@@ -428,11 +440,18 @@ struct in_field {
   }
 };
 
+#undef MAILBOX_DETAIL_FIELD_NAME_PARAMETER
+
+#if defined(__clang__)
 template <fixed_string Name, std::size_t... I>
-auto spell_field(std::index_sequence<I...>) -> in_field<Name.value[I]...>;
+auto spell_field(std::index_sequence<I...>) -> field_named<Name.value[I]...>;
 
 template <fixed_string Name>
 using in_field_named = decltype(spell_field<Name>(std::make_index_sequence<Name.size()>{}));
+#else
+template <fixed_string Name>
+using in_field_named = field_named<Name>;
+#endif
 
 // offset rounded up to a multiple of alignment, or SIZE_MAX if that does not
 // fit: the layout then reports the member that overflowed.
