@@ -1,7 +1,10 @@
 # Runs one compile-fail case, as a CTest test:
 #   cmake -D MODE=fail|pass -D SOURCE=case.cpp -D COMMAND="compiler|flag|..." -P compile_check.cmake
 # MODE=fail: compiling with -DMAILBOX_COMPILE_FAIL must fail, and the
-# compiler's output must contain every "// expect: text" line of the source.
+# compiler's output must contain every "// expect: text" line of the source,
+# and, with -D COMPILER_ID=GNU or Clang (CMAKE_CXX_COMPILER_ID), every
+# "// expect-gcc: text" or "// expect-clang: text" line for that compiler
+# (the two print a field's name in different forms).
 # MODE=pass: the same command without the define (the twin) must compile.
 foreach(var MODE SOURCE COMMAND)
   if(NOT DEFINED ${var})
@@ -36,8 +39,18 @@ file(STRINGS "${SOURCE}" expectations REGEX "^// expect: ")
 if(NOT expectations)
   message(FATAL_ERROR "${SOURCE} has no '// expect: ' line, so any error would pass")
 endif()
+set(dialect "")
+if(COMPILER_ID STREQUAL "GNU")
+  set(dialect gcc)
+elseif(COMPILER_ID MATCHES "Clang")
+  set(dialect clang)
+endif()
+if(dialect)
+  file(STRINGS "${SOURCE}" specific REGEX "^// expect-${dialect}: ")
+  list(APPEND expectations ${specific})
+endif()
 foreach(line IN LISTS expectations)
-  string(REGEX REPLACE "^// expect: " "" wanted "${line}")
+  string(REGEX REPLACE "^// expect(-[a-z]+)?: " "" wanted "${line}")
   string(FIND "${output}" "${wanted}" at)
   if(at EQUAL -1)
     message(FATAL_ERROR "${SOURCE} failed to compile, but its output lacks \"${wanted}\":\n${output}")

@@ -9,6 +9,11 @@
 #include "support/catch.hpp"
 #include "support/shared_region.hpp"
 
+namespace fingerprint_modes {
+std::uint64_t fingerprint_strict();  // tests/fingerprint/mode_layout.cpp, -std=c++20
+std::uint64_t fingerprint_gnu();     // the same file, -std=gnu++20
+}  // namespace fingerprint_modes
+
 namespace {
 
 enum class Worker : std::int32_t { idle, task_ready, task_done };
@@ -69,6 +74,26 @@ using BaseAgain =
                     mailbox::field<"operand", std::uint64_t>, mailbox::field<"args", std::uint64_t[4]>,
                     mailbox::field<"error_msg", char[32]>>;
 
+// Overlays and flags: each differs from Viewed in one respect, with every
+// offset and size unchanged, so only the overlay bookkeeping tells them apart.
+using Viewed = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"error", std::int32_t>,
+                               mailbox::overlay<"control", mailbox::field<"arg0", std::uint64_t, 8>>,
+                               mailbox::overlay<"task", mailbox::field<"blob", std::uint64_t[2], 8>>,
+                               mailbox::flag<"shutdown", std::int32_t, 24>>;
+using ViewRenamed = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"error", std::int32_t>,
+                                    mailbox::overlay<"command", mailbox::field<"arg0", std::uint64_t, 8>>,
+                                    mailbox::overlay<"task", mailbox::field<"blob", std::uint64_t[2], 8>>,
+                                    mailbox::flag<"shutdown", std::int32_t, 24>>;
+using FlagAsField = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"error", std::int32_t>,
+                                    mailbox::overlay<"control", mailbox::field<"arg0", std::uint64_t, 8>>,
+                                    mailbox::overlay<"task", mailbox::field<"blob", std::uint64_t[2], 8>>,
+                                    mailbox::field<"shutdown", std::int32_t, 24>>;
+// The same offsets, but each field in the other overlay.
+using FieldMoved = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"error", std::int32_t>,
+                                   mailbox::overlay<"control", mailbox::field<"blob", std::uint64_t[2], 8>>,
+                                   mailbox::overlay<"task", mailbox::field<"arg0", std::uint64_t, 8>>,
+                                   mailbox::flag<"shutdown", std::int32_t, 24>>;
+
 static_assert(mailbox::fingerprint<Base> == mailbox::fingerprint<BaseAgain>,
               "fingerprints are computed at compile time");
 
@@ -88,6 +113,11 @@ TEST_CASE("changing any part of a layout changes its fingerprint", "[fingerprint
       CHECK(prints[i] != prints[j]);
     }
   }
+  // Overlays and flags are part of what both sides must agree on.
+  CHECK(mailbox::fingerprint<Viewed> != mailbox::fingerprint<ViewRenamed>);
+  CHECK(mailbox::fingerprint<Viewed> != mailbox::fingerprint<FlagAsField>);
+  CHECK(mailbox::fingerprint<Viewed> != mailbox::fingerprint<FieldMoved>);
+  CHECK(mailbox::fingerprint<ViewRenamed> != mailbox::fingerprint<FieldMoved>);
   // The positive twin: the same declaration gives the same fingerprint.
   CHECK(mailbox::fingerprint<Base> == mailbox::fingerprint<BaseAgain>);
   CHECK(mailbox::fingerprint<Base, 2> == mailbox::fingerprint<BaseAgain, 2>);
@@ -223,4 +253,69 @@ TEST_CASE("c_definitions exports the layout's computed figures for other languag
   CHECK(has("#define TASK_ARGS_SIZE " + std::to_string(sizeof(std::uint64_t[4]))));
   // The twin: another layout exports other figures.
   CHECK(mailbox::c_definitions<Longer>("TASK") != mailbox::c_definitions<Base>("TASK"));
+}
+
+TEST_CASE("c_definitions names overlay fields after their overlay and marks flags", "[fingerprint][export]") {
+  const std::string text = mailbox::c_definitions<Viewed>("FRAME");
+  INFO(text);
+  const auto has = [&](const std::string& line) { return text.find(line + "\n") != std::string::npos; };
+  CHECK(has("#define FRAME_ERROR_OFFSET 4"));
+  CHECK(has("#define FRAME_CONTROL_ARG0_OFFSET " + std::to_string(Viewed::offset_of<"arg0">)));
+  CHECK(has("#define FRAME_TASK_BLOB_OFFSET " + std::to_string(Viewed::offset_of<"blob">)));
+  CHECK(has("#define FRAME_TASK_BLOB_SIZE 16"));
+  CHECK(has("#define FRAME_SHUTDOWN_OFFSET 24"));
+  CHECK(has("#define FRAME_SHUTDOWN_FLAG 1"));
+  CHECK_FALSE(has("#define FRAME_ERROR_FLAG 1"));
+  CHECK(text.find("FRAME_ARG0_OFFSET") == std::string::npos);
+}
+
+// Names that collide after mangling do not compile (tests/compile_fail/
+// c_name_*.cpp); these near misses must export, each under its own name.
+TEST_CASE("c_definitions exports names that differ after mangling", "[fingerprint][export]") {
+  using Near =
+      mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"a_b", std::int32_t>,
+                      mailbox::field<"a_c", std::int32_t>, mailbox::field<"control_arg1", std::int32_t>,
+                      mailbox::overlay<"control", mailbox::field<"arg0", std::uint64_t>>>;
+  const std::string text = mailbox::c_definitions<Near>("T");
+  INFO(text);
+  CHECK(text.find("#define T_A_B_OFFSET") != std::string::npos);
+  CHECK(text.find("#define T_A_C_OFFSET") != std::string::npos);
+  CHECK(text.find("#define T_CONTROL_ARG1_OFFSET") != std::string::npos);
+  CHECK(text.find("#define T_CONTROL_ARG0_OFFSET") != std::string::npos);
+}
+
+TEST_CASE("the fingerprint does not depend on -std=c++20 or -std=gnu++20", "[fingerprint]") {
+  // __int128, unsigned __int128 and long double fields, hashed by two TUs
+  // built in the two modes.
+  CHECK(fingerprint_modes::fingerprint_strict() == fingerprint_modes::fingerprint_gnu());
+}
+
+TEST_CASE("the fingerprint tells integers, floats, enums, characters and records apart", "[fingerprint]") {
+  enum class Small : std::uint32_t { a };
+  enum class Signed : std::int32_t { a };
+  struct Record {
+    std::uint32_t v;
+  };
+  using I = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"v", std::int32_t>>;
+  using U = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"v", std::uint32_t>>;
+  using F = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"v", float>>;
+  using E = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"v", Small>>;
+  using S = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"v", Signed>>;
+  using C = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"v", char32_t>>;
+  using R = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"v", Record>>;
+  using A = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"v", std::uint16_t[2][4]>>;
+  using B = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"v", std::uint16_t[4][2]>>;
+  const std::array<std::uint64_t, 9> prints = {
+      mailbox::fingerprint<I>, mailbox::fingerprint<U>, mailbox::fingerprint<F>,
+      mailbox::fingerprint<E>, mailbox::fingerprint<S>, mailbox::fingerprint<C>,
+      mailbox::fingerprint<R>, mailbox::fingerprint<A>, mailbox::fingerprint<B>};
+  for (std::size_t i = 0; i < prints.size(); ++i) {
+    for (std::size_t j = i + 1; j < prints.size(); ++j) {
+      INFO("variant " << i << " vs variant " << j);
+      CHECK(prints[i] != prints[j]);
+    }
+  }
+  CHECK(mailbox::detail::type_kind<std::int64_t>() == mailbox::detail::type_kind_id::signed_integer);
+  CHECK(mailbox::detail::type_kind<double[3]>() == mailbox::detail::type_kind_id::floating);
+  CHECK(mailbox::detail::type_kind<char[8]>() == mailbox::detail::type_kind_id::character);
 }

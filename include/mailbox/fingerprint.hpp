@@ -48,54 +48,86 @@ constexpr std::uint64_t mix(std::uint64_t hash, std::string_view text) noexcept 
 }
 
 // What kind of scalar a type is, so that int32_t and float (same size and
-// alignment) fingerprint differently. Arrays: the element's kind.
+// alignment) fingerprint differently. Arrays: the element's kind. The
+// classification asks the language, not <type_traits>: std::is_integral and
+// std::is_floating_point answer differently for __int128 and __float128
+// under -std=c++20 and -std=gnu++20, and both sides of a region must agree
+// whatever mode each was built in. Class, union and enum are compiler
+// intrinsics; among the remaining arithmetic types, 1 / 2 tells a floating
+// type from an integer and -1 < 0 a signed one from an unsigned.
+enum class type_kind_id : std::uint64_t {
+  record = 1,  // a class or union: its size and alignment are all we can see
+  character = 2,
+  signed_enum = 3,
+  unsigned_enum = 4,
+  floating = 5,
+  signed_integer = 6,
+  unsigned_integer = 7,
+};
+
 template <class T>
-constexpr std::uint64_t type_kind() noexcept {
-  using E = std::remove_all_extents_t<T>;
-  if constexpr (std::is_same_v<E, bool>) {
-    return 1;
-  } else if constexpr (std::is_same_v<E, char>) {
-    return 2;
+constexpr type_kind_id type_kind() noexcept {
+  using E = std::remove_cv_t<std::remove_all_extents_t<T>>;
+  if constexpr (std::is_class_v<E> || std::is_union_v<E>) {
+    return type_kind_id::record;
+  } else if constexpr (std::is_same_v<E, char> || std::is_same_v<E, char8_t> || std::is_same_v<E, char16_t> ||
+                       std::is_same_v<E, char32_t> || std::is_same_v<E, wchar_t>) {
+    return type_kind_id::character;
   } else if constexpr (std::is_enum_v<E>) {
-    return 3;
-  } else if constexpr (std::is_floating_point_v<E>) {
-    return 4;
-  } else if constexpr (std::is_integral_v<E> && std::is_signed_v<E>) {
-    return 5;
-  } else if constexpr (std::is_integral_v<E>) {
-    return 6;
-  } else if constexpr (std::is_pointer_v<E>) {
-    return 7;
+    using U = std::underlying_type_t<E>;
+    return static_cast<U>(-1) < static_cast<U>(0) ? type_kind_id::signed_enum : type_kind_id::unsigned_enum;
+  } else if constexpr (static_cast<E>(1) / static_cast<E>(2) != static_cast<E>(0)) {
+    return type_kind_id::floating;
   } else {
-    return 8;  // a class: its size and alignment are all we can see
+    return static_cast<E>(-1) < static_cast<E>(0) ? type_kind_id::signed_integer
+                                                  : type_kind_id::unsigned_integer;
   }
+}
+
+// Every extent of an array type, outermost first: u32[2][4] and u32[4][2]
+// hold the same bytes but mean different things.
+template <class T>
+constexpr std::uint64_t mix_extents(std::uint64_t hash) noexcept {
+  hash = mix(hash, std::rank_v<T>);
+  if constexpr (std::rank_v<T> != 0) {
+    hash = mix(hash, std::extent_v<T>);
+    return mix_extents<std::remove_extent_t<T>>(hash);
+  }
+  return hash;
 }
 
 }  // namespace detail
 
-// A 64-bit FNV-1a hash over everything both sides must agree on: each
-// field's name, offset, size, alignment, kind and array extents, which one is
-// the state word, the state's valid values, blocking_waiters, the total size
-// and alignment, a user version number, the pointer width and endianness.
+// A 64-bit FNV-1a hash over what the layout is, that both sides must agree
+// on: each member's name, offset, size, kind (type_kind: by what the
+// language says the type is, not by the compiler mode) and array extents,
+// which one is the state word, which are flags, the overlay each belongs to
+// and the overlays' names; the state's valid values, blocking_waiters, the
+// total size, a user version number and the byte order. Not the pointer
+// width, and not alignments: the layout holds no pointers (they are
+// refused), and where a 32- and a 64-bit build compute the same offsets
+// (i386 aligns std::uint64_t to 4, so pin such fields) the bytes mean the
+// same to both and the pair may share a region. Alignment only decides the
+// offsets, which are hashed, and what each side asks of the region's address.
 template <valid_layout Layout, std::uint32_t UserVersion = 0>
 inline constexpr std::uint64_t fingerprint = [] {
-  std::uint64_t h = detail::mix(detail::fnv_offset, std::string_view("mailbox layout v1"));
+  std::uint64_t h = detail::mix(detail::fnv_offset, std::string_view("mailbox layout v2"));
   h = detail::mix(h, UserVersion);
-  h = detail::mix(h, sizeof(void*) * 8);
   h = detail::mix(h, std::endian::native == std::endian::little ? 1 : 2);
   h = detail::mix(h, Layout::size);
-  h = detail::mix(h, Layout::alignment);
   h = detail::mix(h, Layout::has_blocking_waiters ? 1 : 0);
+  h = detail::mix(h, Layout::overlay_names.size());
+  for (const std::string_view name : Layout::overlay_names) h = detail::mix(h, name);
   Layout::for_each_field([&]<class Decl, std::size_t Offset>() {
     using T = typename Decl::type;
     h = detail::mix(h, Decl::name.view());
+    h = detail::mix(h, Layout::template overlay_of<Decl::name>);
+    h = detail::mix(h, Decl::is_state ? 1 : Decl::is_flag ? 2 : 0);
     h = detail::mix(h, Offset);
     h = detail::mix(h, sizeof(T));
-    h = detail::mix(h, alignof(T));
-    h = detail::mix(h, Decl::is_state ? 1 : 0);
-    h = detail::mix(h, detail::type_kind<T>());
-    h = detail::mix(h, std::rank_v<T>);
+    h = detail::mix(h, static_cast<std::uint64_t>(detail::type_kind<T>()));
     h = detail::mix(h, sizeof(std::remove_all_extents_t<T>));
+    h = detail::mix_extents<T>(h);
   });
   h = detail::mix(h, Layout::declares_valid_states ? Layout::valid_state_values.size() + 1 : 0);
   for (const auto& v : Layout::valid_state_values) {
@@ -259,6 +291,13 @@ namespace detail {
 struct c_identifier {
   std::string_view stem;
   std::string_view suffix;
+  std::string_view overlay = {};  // a field of an overlay is written OVERLAY_STEM
+  [[nodiscard]] constexpr std::size_t prefix_size() const noexcept {
+    return overlay.empty() ? 0 : overlay.size() + 1;
+  }
+  [[nodiscard]] constexpr std::size_t size() const noexcept {
+    return prefix_size() + stem.size() + suffix.size();
+  }
 };
 
 constexpr char c_mangled(char c) noexcept {
@@ -267,12 +306,15 @@ constexpr char c_mangled(char c) noexcept {
 }
 
 constexpr char c_identifier_at(const c_identifier& id, std::size_t i) noexcept {
+  const std::size_t prefix = id.prefix_size();
+  if (i < prefix) return i < id.overlay.size() ? c_mangled(id.overlay[i]) : '_';
+  i -= prefix;
   return i < id.stem.size() ? c_mangled(id.stem[i]) : id.suffix[i - id.stem.size()];
 }
 
 constexpr bool same_c_identifier(const c_identifier& a, const c_identifier& b) noexcept {
-  const std::size_t length = a.stem.size() + a.suffix.size();
-  if (length != b.stem.size() + b.suffix.size()) return false;
+  const std::size_t length = a.size();
+  if (length != b.size()) return false;
   for (std::size_t i = 0; i < length; ++i) {
     if (c_identifier_at(a, i) != c_identifier_at(b, i)) return false;
   }
@@ -286,12 +328,13 @@ inline constexpr std::size_t c_fixed_count = sizeof c_fixed_names / sizeof c_fix
 
 template <class Layout>
 inline constexpr auto c_identifiers = [] {
-  std::array<c_identifier, c_fixed_count + 2 * Layout::field_count> ids{};
+  std::array<c_identifier, c_fixed_count + 2 * Layout::field_count + Layout::flag_count> ids{};
   std::size_t n = 0;
   for (const std::string_view name : c_fixed_names) ids[n++] = {name, {}};
   for (const field_info& f : Layout::fields) {
-    ids[n++] = {f.name, "_OFFSET"};
-    ids[n++] = {f.name, "_SIZE"};
+    ids[n++] = {f.name, "_OFFSET", f.overlay};
+    ids[n++] = {f.name, "_SIZE", f.overlay};
+    if (f.is_flag) ids[n++] = {f.name, "_FLAG", f.overlay};
   }
   return ids;
 }();
@@ -330,8 +373,8 @@ template <class First, class Second, bool Ok = false>
 constexpr bool c_names_are_distinct() {
   static_assert(Ok,
                 "mailbox::c_definitions: two names give the same C identifier once upper-cased with "
-                "other characters as '_' (First and Second below: field names, or a fixed name such "
-                "as HEADER_SIZE); rename the field");
+                "other characters as '_' (First and Second below: field names, a field of an overlay being "
+                "OVERLAY_FIELD, or a fixed name such as HEADER_SIZE); rename the field");
   return Ok;
 }
 
@@ -351,9 +394,13 @@ constexpr bool check_c_names() {
 // that maps the same region: sizes, offsets, the header and the fingerprint,
 // so nobody copies offsets by hand. `prefix` starts every name (letters,
 // digits and '_'; field names are upper-cased, other characters become '_').
+// A field of an overlay is named after its overlay too; a flag's offset and
+// size come with a FLAG line:
 //
 //   #define TASK_SIZE 4096
 //   #define TASK_OPERAND_OFFSET 8
+//   #define TASK_CONTROL_ARG0_OFFSET 16        (field arg0 of overlay control)
+//   #define TASK_SHUTDOWN_FLAG 1               (shutdown is a flag)
 //   #define TASK_FINGERPRINT 0x...ULL
 //
 // Two field names that give the same C name ("a-b" and "a_b", "x" and "X",
@@ -383,8 +430,11 @@ template <valid_layout Layout, std::uint32_t UserVersion = 0>
   out += define(identifier("VERSION"), std::to_string(UserVersion));
   out += define(identifier("BLOCKING_WAITERS"), Layout::has_blocking_waiters ? "1" : "0");
   for (const field_info& f : Layout::fields) {
-    out += define(identifier(std::string(f.name) + "_OFFSET"), std::to_string(f.offset));
-    out += define(identifier(std::string(f.name) + "_SIZE"), std::to_string(f.size));
+    const std::string name =
+        f.overlay.empty() ? std::string(f.name) : std::string(f.overlay) + "_" + std::string(f.name);
+    out += define(identifier(name + "_OFFSET"), std::to_string(f.offset));
+    out += define(identifier(name + "_SIZE"), std::to_string(f.size));
+    if (f.is_flag) out += define(identifier(name + "_FLAG"), "1");
   }
   return out;
 }
