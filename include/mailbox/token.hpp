@@ -38,7 +38,7 @@ struct field_named {
 namespace detail {
 
 template <fixed_string Name, std::size_t... I>
-auto spell_field_name(std::index_sequence<I...>) -> field_named<Name.value[I]...>;
+auto spell_field_name(std::index_sequence<I...>) -> mailbox::field_named<Name.value[I]...>;
 
 template <fixed_string Name>
 using field_named_t = decltype(spell_field_name<Name>(std::make_index_sequence<Name.size()>{}));
