@@ -58,6 +58,11 @@ struct in_endpoint_state {
     static_assert(Ok, "mailbox::endpoint: the next state is not in this state's next<...>");
     return Ok;
   }
+  template <bool Ok>
+  static constexpr bool is_one_of_the_tokens_states() {
+    static_assert(Ok, "mailbox::endpoint: narrow<S>() names a state the token was not acquired for");
+    return Ok;
+  }
   template <bool Ok, class Field>
   static constexpr bool views_the_fields_overlay() {
     static_assert(Ok,
@@ -150,7 +155,7 @@ class endpoint {
 
     // The state this token was acquired in (one of Held).
     [[nodiscard, gnu::always_inline]] state_type state() const noexcept {
-      if constexpr (sizeof...(Held) == 1) {
+      if constexpr (single) {
         return (Held, ...);
       } else {
         return state_;
@@ -162,38 +167,36 @@ class endpoint {
     // does not view is a compile error naming the field; a name the layout
     // does not have is rejected by the requires clause.
     template <fixed_string Name, class... Args>
-    requires(Layout::template has<Name>)
-    [[nodiscard, gnu::always_inline]] decltype(auto) get(Args&&... args) const {
+    requires(Layout::template has<Name>) [[nodiscard, gnu::always_inline]] decltype(auto)
+        get(Args&&... args) const {
       if constexpr (reaches<Name>()) return inner_.template get<Name>(std::forward<Args>(args)...);
     }
 
     template <fixed_string Name, class... Args>
-    requires(Layout::template has<Name>)
-    [[gnu::always_inline]] decltype(auto) set(Args&&... args) {
+    requires(Layout::template has<Name>) [[gnu::always_inline]] decltype(auto) set(Args&&... args) {
       if constexpr (reaches<Name>()) return inner_.template set<Name>(std::forward<Args>(args)...);
     }
 
     template <fixed_string Name, class... Args>
-    requires(Layout::template has<Name>)
-    [[nodiscard, gnu::always_inline]] decltype(auto) span(Args&&... args) {
+    requires(Layout::template has<Name>) [[nodiscard, gnu::always_inline]] decltype(auto)
+        span(Args&&... args) {
       if constexpr (reaches<Name>()) return inner_.template span<Name>(std::forward<Args>(args)...);
     }
 
     template <fixed_string Name, class... Args>
-    requires(Layout::template has<Name>)
-    [[nodiscard, gnu::always_inline]] decltype(auto) span(Args&&... args) const {
+    requires(Layout::template has<Name>) [[nodiscard, gnu::always_inline]] decltype(auto)
+        span(Args&&... args) const {
       if constexpr (reaches<Name>()) return inner_.template span<Name>(std::forward<Args>(args)...);
     }
 
     template <fixed_string Name, class... Args>
-    requires(Layout::template has<Name>)
-    [[nodiscard, gnu::always_inline]] decltype(auto) text(Args&&... args) const {
+    requires(Layout::template has<Name>) [[nodiscard, gnu::always_inline]] decltype(auto)
+        text(Args&&... args) const {
       if constexpr (reaches<Name>()) return inner_.template text<Name>(std::forward<Args>(args)...);
     }
 
     template <fixed_string Name, class... Args>
-    requires(Layout::template has<Name>)
-    [[gnu::always_inline]] decltype(auto) set_text(Args&&... args) {
+    requires(Layout::template has<Name>) [[gnu::always_inline]] decltype(auto) set_text(Args&&... args) {
       if constexpr (reaches<Name>()) return inner_.template set_text<Name>(std::forward<Args>(args)...);
     }
 
@@ -205,11 +208,38 @@ class endpoint {
       if constexpr (may_publish<Next>()) std::move(inner_).publish(Next);
     }
 
+    // This token as a token for the one state S of Held it was acquired in,
+    // if it was acquired in S: then that token takes over (this one is spent),
+    // reaching S's views and publishing S's next states. Otherwise nothing,
+    // and this token stays as it was. For acquire_any's tokens, whose
+    // states may allow different things.
+    template <state_type S>
+    [[nodiscard]] std::optional<token<S>> narrow() & noexcept {
+      if constexpr (narrows_to<S>()) {
+        if (state() != S) return std::nullopt;
+        return token<S>(std::move(inner_), S);
+      } else {
+        return std::nullopt;
+      }
+    }
+
    private:
     friend class endpoint;
+    template <state_type...>
+    friend class token;
 
-    [[gnu::always_inline]] token(inner_token&& inner, state_type s) noexcept
-        : inner_(std::move(inner)), state_(s) {}
+    template <state_type S>
+    static constexpr bool narrows_to() {
+      return detail::in_endpoint_state<S>::template is_one_of_the_tokens_states<((S == Held) || ...)>();
+    }
+
+    [[gnu::always_inline]] token(inner_token&& inner, state_type s) noexcept : inner_(std::move(inner)) {
+      if constexpr (single) {
+        (void)s;
+      } else {
+        state_ = s;
+      }
+    }
 
     template <fixed_string Name>
     static constexpr bool reaches() {
@@ -220,9 +250,9 @@ class endpoint {
         return diagnose::template is_not_the_state_word<false>();
       } else {
         constexpr std::string_view overlay = Layout::template overlay_of<Name>;
-        return (detail::in_endpoint_state<Held>::template views_the_fields_overlay<
-                    overlay.empty() || Protocol::views_overlay(Held, overlay), detail::spelled_name<Name>>() &&
-                ...);
+        return (detail::in_endpoint_state<Held>::template views_the_fields_overlay < overlay.empty() ||
+                    Protocol::views_overlay(Held, overlay),
+                detail::spelled_name < Name >> () && ...);
       }
     }
 
@@ -232,8 +262,13 @@ class endpoint {
               ...);
     }
 
+    // A token for one state knows it at compile time and stores nothing
+    // more than the Mailbox token.
+    static constexpr bool single = sizeof...(Held) == 1;
+    struct known_state {};
+
     inner_token inner_;
-    state_type state_;
+    [[no_unique_address]] std::conditional_t<single, known_state, state_type> state_;
   };
 
   // The result of a checked wait: a token, or why there is none.
@@ -252,6 +287,7 @@ class endpoint {
     if constexpr (may_take_token<S>()) {
       auto inner = box_.try_acquire(S);
       if (!inner) return std::nullopt;
+      assume_checked_base();
       return token<S>(std::move(*inner), S);
     } else {
       return std::nullopt;
@@ -262,6 +298,7 @@ class endpoint {
   template <state_type S>
   [[nodiscard, gnu::always_inline]] token<S> acquire() const noexcept {
     static_assert(may_take_token<S>());
+    assume_checked_base();
     return token<S>(box_.acquire(S), S);
   }
 
@@ -269,10 +306,11 @@ class endpoint {
   // Mailbox::acquire(expected, policy, ...) does, except that a value the
   // protocol does not rule ends the wait with wait_error::invalid_state.
   template <state_type S, wait_policy Policy, liveness_check Liveness = always_alive>
-  [[nodiscard]] wait_result<S> acquire(Policy policy, deadline until = no_deadline, Liveness alive = {}) const {
+  [[nodiscard]] wait_result<S> acquire(Policy policy, deadline until = no_deadline,
+                                       Liveness alive = {}) const {
     static_assert(may_take_token<S>());
-    return wrap<S>(box_.acquire_when([](state_type s) { return s == S; }, &Protocol::is_state, policy, until,
-                                     alive));
+    return wrap<S>(
+        box_.acquire_when([](state_type s) { return s == S; }, &Protocol::is_state, policy, until, alive));
   }
 
   // The same for whichever of several states comes first; the token reaches
@@ -305,6 +343,14 @@ class endpoint {
   [[nodiscard]] mailbox_type mailbox() const noexcept { return box_; }
 
  private:
+  // The Mailbox constructor checked the base, which the Mailbox token's
+  // constructor tells the compiler; moving that token into ours loses the
+  // hint (Clang -O1 kept the null check and its cold call), so it is
+  // repeated here.
+  [[gnu::always_inline]] void assume_checked_base() const noexcept {
+    if (box_.bytes().data() == nullptr) __builtin_unreachable();
+  }
+
   template <state_type... Held, class Result>
   [[nodiscard]] static wait_result<Held...> wrap(Result&& result) {
     if (!result) return wait_result<Held...>(result.error(), result.state());

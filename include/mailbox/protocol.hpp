@@ -105,7 +105,7 @@ struct is_next_clause<next<S...>> : std::true_type {};
 template <template <class> class Keep, class Default, class... Clauses>
 using first_clause_or =
     std::tuple_element_t<0, decltype(std::tuple_cat(std::declval<tuple_of<Keep, Clauses...>>(),
-                                                     std::declval<std::tuple<Default>>()))>;
+                                                    std::declval<std::tuple<Default>>()))>;
 
 // What a rule says, read defensively: for something that is not an
 // in_state<...> (or an in_state with clauses of the wrong kind) the values
@@ -128,7 +128,8 @@ struct rule_parts<in_state<S, Clauses...>, State> {
   static constexpr bool is_rule = true;
   static constexpr bool state_has_type = std::is_same_v<decltype(S), State>;
   static constexpr bool clauses_known =
-      ((is_owner_clause<Clauses>::value || is_views_clause<Clauses>::value || is_next_clause<Clauses>::value) &&
+      ((is_owner_clause<Clauses>::value || is_views_clause<Clauses>::value ||
+        is_next_clause<Clauses>::value) &&
        ...);
   static constexpr bool clauses_once = (std::size_t{is_owner_clause<Clauses>::value} + ... + 0) <= 1 &&
                                        (std::size_t{is_views_clause<Clauses>::value} + ... + 0) <= 1 &&
@@ -327,7 +328,6 @@ class protocol {
     }
     return false;
   }
-
 };
 
 namespace detail {
@@ -387,8 +387,9 @@ struct protocol_checks<protocol<Layout, Rules...>> {
   template <class Rule, std::size_t... I>
   static constexpr bool check_next(std::index_sequence<I...>) {
     using diagnose = in_protocol_state<parts<Rule>::state>;
-    return (diagnose::template next_state_is_ruled<P::is_state(next_values<Rule>[I]), next_values<Rule>[I]>() &&
-            ...);
+    return (
+        diagnose::template next_state_is_ruled<P::is_state(next_values<Rule>[I]), next_values<Rule>[I]>() &&
+        ...);
   }
 
   template <class Rule, std::size_t... I>
@@ -426,7 +427,8 @@ inline constexpr std::uint64_t protocol_fingerprint = [] {
     h = detail::mix(h, Protocol::views_of(s).size());
     for (const std::string_view overlay : Protocol::views_of(s)) h = detail::mix(h, overlay);
     h = detail::mix(h, Protocol::next_of(s).size());
-    for (const state_type n : Protocol::next_of(s)) h = detail::mix(h, static_cast<std::uint64_t>(std::bit_cast<word>(n)));
+    for (const state_type n : Protocol::next_of(s))
+      h = detail::mix(h, static_cast<std::uint64_t>(std::bit_cast<word>(n)));
   }
   return h;
 }();
