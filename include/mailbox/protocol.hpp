@@ -103,9 +103,10 @@ struct is_next_clause<next<S...>> : std::true_type {};
 
 // The first clause that Keep selects, or Default.
 template <template <class> class Keep, class Default, class... Clauses>
-using first_clause_or =
-    std::tuple_element_t<0, decltype(std::tuple_cat(std::declval<tuple_of<Keep, Clauses...>>(),
-                                                    std::declval<std::tuple<Default>>()))>;
+using first_clause_or = std::tuple_element_t<
+    0, decltype(std::tuple_cat(
+           std::declval<std::conditional_t<Keep<Clauses>::value, std::tuple<Clauses>, std::tuple<>>>()...,
+           std::declval<std::tuple<Default>>()))>;
 
 // What a rule says, read defensively: for something that is not an
 // in_state<...> (or an in_state with clauses of the wrong kind) the values
