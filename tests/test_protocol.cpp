@@ -100,6 +100,12 @@ TEST_CASE("a protocol answers who owns, views and follows each state", "[protoco
   STATIC_REQUIRE(!Proto::has_role("worker"));
   CHECK(Proto::name_of(S::staged) == "staged");
   CHECK(Proto::name_of(S::stray).empty());
+  // Spelled by the compiler: the enumerator without qualifiers (the
+  // anonymous namespace included), a value without one as a cast.
+  CHECK(mailbox::detail::enumerator_name<S::off>() == "off");
+  const std::string_view cast = mailbox::detail::enumerator_name<static_cast<S>(42)>();
+  CHECK(cast.front() == '(');
+  CHECK(cast.substr(cast.size() - 3) == ")42");
 }
 
 TEST_CASE("flags are raised, tested and cleared, and only flags are", "[protocol][flag]") {

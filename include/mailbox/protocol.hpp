@@ -221,7 +221,13 @@ constexpr std::string_view enumerator_name() noexcept {
   if (marker == std::string_view::npos) return pretty;
   std::string_view name = pretty.substr(marker + 4);
   name = name.substr(0, name.find_first_of(";]"));
-  if (name.find('(') == std::string_view::npos) {
+  // An enumerator ends in its identifier: drop every qualifier before it,
+  // "(anonymous namespace)::" included (Clang). A value without one is a
+  // cast, "(S)7", and stays whole.
+  const std::size_t paren = name.rfind(')');
+  const bool is_cast = paren != std::string_view::npos && paren + 1 < name.size() &&
+                       name.substr(paren + 1).find_first_not_of("-0123456789") == std::string_view::npos;
+  if (!is_cast) {
     const std::size_t scope = name.rfind("::");
     if (scope != std::string_view::npos) name = name.substr(scope + 2);
   }
