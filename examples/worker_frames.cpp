@@ -383,8 +383,9 @@ void run_task(const Parent& side, const Frames& frames, std::size_t f, pid_t chi
   }
   auto r = side.acquire_any<S::task_done, S::task_failed>(
       mailbox::spin_then_yield{}, mailbox::wait_clock::now() + patience, mailbox::child_alive(child));
-  expect(r.has_value(), "parent: waiting for task " + std::to_string(task) + ": " +
-                            std::string(mailbox::to_string(r.error())));
+  if (!r)
+    fail("parent: waiting for task " + std::to_string(task) + ": " +
+         std::string(mailbox::to_string(r.error())));
   auto t = std::move(r).value();
   const bool accepted = frames[f].is_raised<"accepted">();
   if (t.state() == S::task_done) {
