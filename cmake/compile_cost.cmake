@@ -46,7 +46,7 @@ foreach(count IN LISTS FIELDS)
     "  std::size_t total = mailbox::c_definitions<Wide>(\"WIDE\").size();\n"
     "  Wide::for_each_field([&]<class Field, std::size_t Offset>() { total += Offset; });\n"
     "  if (auto t = box.try_acquire(0)) {\n"
-    "    t->set<\"f0\">(1);\n"
+    "    t->set<\"f0\">(Wide::type_of<\"f0\">{1});\n"
     "    total += t->get<\"f${last_word}\">() != 0;\n"
     "    std::move(*t).publish(1);\n"
     "  }\n"

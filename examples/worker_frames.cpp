@@ -458,7 +458,7 @@ int main(int argc, char** argv) {
 
   auto segment = mailbox::shared_segment::anonymous(Frames::required_size(frame_count));
   const auto frames = Frames::initialize(segment.bytes(), frame_count, S::idle);
-  (void)mailbox::Mailbox<Frame>::initialize(frames[0].bytes(), S::task_launched);
+  (void)mailbox::Mailbox<Frame>::initialize(frames.bytes().first(Frames::stride), S::task_launched);
 
   std::fflush(stdout);
   const pid_t child = ::fork();

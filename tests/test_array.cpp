@@ -53,7 +53,7 @@ TEST_CASE("initialize gives every mailbox its first state and zeroes the region"
   REQUIRE(frames.size() == 3);
   for (std::size_t i = 0; i < 3; ++i) {
     CHECK(frames[i].state() == Turn::full);
-    CHECK(frames[i].bytes().data() == memory.bytes + i * A::stride);
+    CHECK(frames[i].address() == memory.bytes + i * A::stride);
   }
   for (std::size_t i = 0; i < A::required_size(3); ++i) {
     if (i % A::stride == Odd::state_offset) {

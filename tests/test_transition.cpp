@@ -28,7 +28,8 @@ using Wide = mailbox::layout<mailbox::state<"state", std::uint64_t>, mailbox::fi
 // The state word's raw bits, mark included.
 template <class Layout>
 std::uint32_t raw_word(const mailbox::Mailbox<Layout>& box) {
-  auto* word = reinterpret_cast<std::uint32_t*>(box.bytes().data() + Layout::state_offset);
+  auto* word = reinterpret_cast<std::uint32_t*>(static_cast<std::byte*>(const_cast<void*>(box.address())) +
+                                                Layout::state_offset);
   return std::atomic_ref<std::uint32_t>(*word).load(std::memory_order_acquire);
 }
 

@@ -339,7 +339,7 @@ class endpoint {
     }
   }
 
-  // The Mailbox underneath, for its flags and its bytes.
+  // The Mailbox underneath, for its flags.
   [[nodiscard]] mailbox_type mailbox() const noexcept { return box_; }
 
  private:
@@ -348,7 +348,7 @@ class endpoint {
   // hint (Clang -O1 kept the null check and its cold call), so it is
   // repeated here.
   [[gnu::always_inline]] void assume_checked_base() const noexcept {
-    if (box_.bytes().data() == nullptr) __builtin_unreachable();
+    if (box_.address() == nullptr) __builtin_unreachable();
   }
 
   template <state_type... Held, class Result>

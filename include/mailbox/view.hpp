@@ -90,6 +90,11 @@ class Mailbox {
     return box;
   }
 
+  // Where the viewed region starts: for telling views apart and for tests.
+  // Read-only and untyped on purpose: there is no way to the bytes that does
+  // not go through the state word's accesses or a token.
+  [[nodiscard, gnu::always_inline]] const void* address() const noexcept { return base_; }
+
   // Acquire-load of the state word. Pairs with the release-store of the
   // publish() that wrote this value. In a layout with blocking_waiters the
   // sleeping-waiter mark is not part of the state and is stripped.
