@@ -14,6 +14,8 @@
 #include <type_traits>
 #include <utility>
 
+#include "arch/atomic_ref.hpp"
+
 namespace mailbox {
 
 // A string usable as a template argument: field<"error", int>.
@@ -161,7 +163,7 @@ constexpr bool is_valid_state_type() {
     return false;
   } else if constexpr (std::is_integral_v<T> || enum_with_fixed_underlying_type<T>) {
     if constexpr (sizeof(T) == 4 || sizeof(T) == 8) {
-      return std::atomic_ref<T>::is_always_lock_free;
+      return detail::atomic_ref<T>::is_always_lock_free;
     } else {
       return false;
     }
@@ -173,7 +175,7 @@ constexpr bool is_valid_state_type() {
 template <class T>
 constexpr std::size_t state_alignment() {
   if constexpr (is_valid_state_type<T>()) {
-    return std::max(alignof(T), std::atomic_ref<T>::required_alignment);
+    return std::max(alignof(T), detail::atomic_ref<T>::required_alignment);
   } else {
     return align_of_or_one<T>();
   }

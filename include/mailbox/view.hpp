@@ -72,7 +72,7 @@ template <class State>
 // visible to whoever acquires the new state, as with the plain store.
 [[gnu::always_inline]] inline void exchange_state_and_wake(std::byte* at, std::uint32_t value) noexcept {
   auto* word = reinterpret_cast<std::uint32_t*>(at);
-  const std::uint32_t old = std::atomic_ref<std::uint32_t>(*word).exchange(value, std::memory_order_release);
+  const std::uint32_t old = atomic_ref<std::uint32_t>(*word).exchange(value, std::memory_order_release);
   if constexpr (has_futex) {
     if (old & waiter_mark) [[unlikely]]
       futex_wake_all(word);
@@ -387,8 +387,8 @@ class Mailbox {
       if (accept(std::bit_cast<state_type>(seen & ~detail::waiter_mark))) return;
       if (!(seen & detail::waiter_mark)) {
         const std::uint32_t marked = seen | detail::waiter_mark;
-        if (!std::atomic_ref<std::uint32_t>(*word).compare_exchange_strong(seen, marked,
-                                                                           std::memory_order_relaxed)) {
+        if (!detail::atomic_ref<std::uint32_t>(*word).compare_exchange_strong(seen, marked,
+                                                                              std::memory_order_relaxed)) {
           return;  // the word changed: look at it again
         }
         seen = marked;

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "atomic_ref.hpp"
+
 namespace mailbox::arch {
 
 inline constexpr std::string_view backend_name = "generic (std::atomic_ref acquire/release)";
@@ -15,13 +17,13 @@ inline constexpr std::string_view backend_name = "generic (std::atomic_ref acqui
 // word lives in writable memory, and C++20's atomic_ref has no const form.
 template <class Word>
 [[gnu::always_inline]] inline Word load_acquire(const Word& word) noexcept {
-  return std::atomic_ref<Word>(const_cast<Word&>(word)).load(std::memory_order_acquire);
+  return detail::atomic_ref<Word>(const_cast<Word&>(word)).load(std::memory_order_acquire);
 }
 
 // Pairs with load_acquire() on the other side.
 template <class Word>
 [[gnu::always_inline]] inline void store_release(Word& word, Word value) noexcept {
-  std::atomic_ref<Word>(word).store(value, std::memory_order_release);
+  detail::atomic_ref<Word>(word).store(value, std::memory_order_release);
 }
 
 // A compiler barrier: without a pause instruction to call, at least keep the
