@@ -166,8 +166,9 @@ TEST_CASE("name queries tell payload fields from the state word", "[layout]") {
 
 TEST_CASE("the region alignment covers std::atomic_ref's requirement", "[layout]") {
   using Wide = mailbox::layout<mailbox::field<"c", char>, mailbox::state<"state", std::uint64_t>>;
-  STATIC_REQUIRE(Wide::alignment >= std::atomic_ref<std::uint64_t>::required_alignment);
-  STATIC_REQUIRE(Wide::offset_of<"state"> % std::atomic_ref<std::uint64_t>::required_alignment == 0);
+  STATIC_REQUIRE(Wide::alignment >= mailbox::detail::atomic_ref<std::uint64_t>::required_alignment);
+  STATIC_REQUIRE(Wide::offset_of<"state"> % mailbox::detail::atomic_ref<std::uint64_t>::required_alignment ==
+                 0);
   STATIC_REQUIRE(mailbox::Mailbox<Wide>::required_alignment == Wide::alignment);
   STATIC_REQUIRE(mailbox::Mailbox<Wide>::required_size == Wide::size);
 }

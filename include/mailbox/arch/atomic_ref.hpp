@@ -17,13 +17,6 @@
 
 namespace mailbox::detail {
 
-#if defined(__cpp_lib_atomic_ref)
-
-template <class T>
-using atomic_ref = std::atomic_ref<T>;
-
-#else
-
 // The __ATOMIC_* constant of a std::memory_order. Spelled out rather than
 // cast: the standard does not give memory_order's enumerators values.
 constexpr int builtin_memory_order(std::memory_order order) noexcept {
@@ -58,9 +51,11 @@ constexpr int builtin_failure_order(std::memory_order order) noexcept {
   }
 }
 
+// Defined everywhere, so that the tests can hold it against std::atomic_ref
+// where the library has one; used only where it has not.
 template <class T>
-class atomic_ref {
-  static_assert(std::is_trivially_copyable_v<T>, "atomic_ref<T> needs a trivially copyable T");
+class builtin_atomic_ref {
+  static_assert(std::is_trivially_copyable_v<T>, "builtin_atomic_ref<T> needs a trivially copyable T");
 
  public:
   using value_type = T;
@@ -76,9 +71,9 @@ class atomic_ref {
   // which required_alignment guarantees.
   static constexpr bool is_always_lock_free = __atomic_always_lock_free(sizeof(T), 0);
 
-  explicit atomic_ref(T& object) noexcept : object_(std::addressof(object)) {}
-  atomic_ref(const atomic_ref&) noexcept = default;
-  atomic_ref& operator=(const atomic_ref&) = delete;
+  explicit builtin_atomic_ref(T& object) noexcept : object_(std::addressof(object)) {}
+  builtin_atomic_ref(const builtin_atomic_ref&) noexcept = default;
+  builtin_atomic_ref& operator=(const builtin_atomic_ref&) = delete;
 
   [[gnu::always_inline]] T load(std::memory_order order = std::memory_order_seq_cst) const noexcept {
     alignas(T) unsigned char buffer[sizeof(T)];
@@ -116,6 +111,12 @@ class atomic_ref {
   T* object_;
 };
 
+#if defined(__cpp_lib_atomic_ref)
+template <class T>
+using atomic_ref = std::atomic_ref<T>;
+#else
+template <class T>
+using atomic_ref = builtin_atomic_ref<T>;
 #endif
 
 }  // namespace mailbox::detail
