@@ -15,12 +15,14 @@
 #include <thread>
 #include <type_traits>
 
+#include "abi.hpp"
 #include "arch.hpp"
 #include "layout.hpp"
 #include "view.hpp"
 #include "wait.hpp"
 
 namespace mailbox {
+inline namespace MAILBOX_ABI_NAMESPACE {
 
 namespace detail {
 
@@ -266,4 +268,5 @@ template <valid_layout Layout, std::uint32_t UserVersion = 0>
   return out;
 }
 
+}  // namespace MAILBOX_ABI_NAMESPACE
 }  // namespace mailbox

@@ -14,9 +14,11 @@
 #include <type_traits>
 #include <utility>
 
+#include "abi.hpp"
 #include "arch/atomic_ref.hpp"
 
 namespace mailbox {
+inline namespace MAILBOX_ABI_NAMESPACE {
 
 // A string usable as a template argument: field<"error", int>.
 template <std::size_t N>
@@ -529,4 +531,5 @@ inline constexpr bool is_layout_v<layout<D...>> = true;
 template <class L>
 concept valid_layout = is_layout_v<L> && L::is_valid;
 
+}  // namespace MAILBOX_ABI_NAMESPACE
 }  // namespace mailbox

@@ -18,7 +18,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "abi.hpp"
+
 namespace mailbox {
+inline namespace MAILBOX_ABI_NAMESPACE {
 
 // A failed segment operation. what() names the operation, the segment and
 // the system's reason, e.g.
@@ -207,4 +210,5 @@ class shared_segment {
   pid_t creator_;
 };
 
+}  // namespace MAILBOX_ABI_NAMESPACE
 }  // namespace mailbox

@@ -19,11 +19,13 @@
 #include <type_traits>
 #include <utility>
 
+#include "abi.hpp"
 #include "arch.hpp"
 #include "layout.hpp"
 #include "wait.hpp"
 
 namespace mailbox {
+inline namespace MAILBOX_ABI_NAMESPACE {
 
 // A memory region that cannot hold the layout: too small or misaligned.
 class region_error : public std::invalid_argument {
@@ -441,4 +443,5 @@ template <fixed_string Name, class Token>
   return t.template span<Name>();
 }
 
+}  // namespace MAILBOX_ABI_NAMESPACE
 }  // namespace mailbox

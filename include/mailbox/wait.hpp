@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #endif
+#include "abi.hpp"
 #include "arch.hpp"
 
 #if defined(__linux__)
@@ -32,6 +33,7 @@
 #endif
 
 namespace mailbox {
+inline namespace MAILBOX_ABI_NAMESPACE {
 
 using wait_clock = std::chrono::steady_clock;
 using deadline = wait_clock::time_point;
@@ -286,4 +288,5 @@ std::optional<wait_error> wait_for_state(Accept accept, State& seen, std::uint32
 
 }  // namespace detail
 
+}  // namespace MAILBOX_ABI_NAMESPACE
 }  // namespace mailbox

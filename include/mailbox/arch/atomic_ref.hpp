@@ -15,7 +15,9 @@
 #include <type_traits>
 #include <version>
 
-namespace mailbox::detail {
+#include "../abi.hpp"
+
+namespace mailbox::inline MAILBOX_ABI_NAMESPACE::detail {
 
 // The __ATOMIC_* constant of a std::memory_order. Spelled out rather than
 // cast: the standard does not give memory_order's enumerators values.
@@ -119,4 +121,4 @@ template <class T>
 using atomic_ref = builtin_atomic_ref<T>;
 #endif
 
-}  // namespace mailbox::detail
+}  // namespace mailbox::inline MAILBOX_ABI_NAMESPACE::detail

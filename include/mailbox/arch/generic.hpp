@@ -7,9 +7,10 @@
 #include <cstdint>
 #include <string_view>
 
+#include "../abi.hpp"
 #include "atomic_ref.hpp"
 
-namespace mailbox::arch {
+namespace mailbox::inline MAILBOX_ABI_NAMESPACE::arch {
 
 inline constexpr std::string_view backend_name = "generic (std::atomic_ref acquire/release)";
 
@@ -32,4 +33,4 @@ template <class Word>
   std::atomic_signal_fence(std::memory_order_seq_cst);
 }
 
-}  // namespace mailbox::arch
+}  // namespace mailbox::inline MAILBOX_ABI_NAMESPACE::arch
