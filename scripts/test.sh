@@ -11,14 +11,24 @@
 # cross builds run under qemu-user; asm checks the emitted instructions;
 # tsan-gcc, tsan-clang and asan-ubsan run the suite under sanitizers; stress
 # and stress-aarch64 make 10^7 native and 10^6 emulated ping-pong handoffs.
+#
+# The toolchain suites build and run every test with another compiler or
+# standard library: clang-16 (libstdc++ 12), clang-19-libcxx (libc++ 19),
+# clang-14-libcxx (libc++ 14, which has no std::atomic_ref), gcc-11
+# (libstdc++ 11), and aarch64-clang (clang++ --target=aarch64-linux-gnu with
+# Debian's AArch64 libstdc++, under qemu). Every suite's package test installs
+# the library afresh and builds consumers through find_package, pkg-config
+# and add_subdirectory with that suite's toolchain.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-all_suites=(gcc clang bench-aarch64 fuzz asm aarch64 aarch64-rcpc riscv64 tsan-gcc tsan-clang asan-ubsan stress stress-aarch64)
+all_suites=(gcc clang clang-16 clang-19-libcxx clang-14-libcxx gcc-11 bench-aarch64 fuzz asm aarch64 aarch64-rcpc
+  aarch64-clang riscv64 tsan-gcc tsan-clang asan-ubsan stress stress-aarch64)
 suites=("${@:-${all_suites[@]}}")
 
-require_debian_packages cmake ninja-build g++ clang catch2 libbenchmark-dev
+# pkgconf: the package test's pkg-config consumers.
+require_debian_packages cmake ninja-build g++ clang catch2 libbenchmark-dev pkgconf
 # time: GNU time, for the compile-cost figures (tests/CMakeLists.txt, compile_cost.wide_layouts).
 require_debian_packages time
 # g++-12-multilib: the 32-bit side of fingerprint.same_on_32_and_64_bit (not g++-multilib:
@@ -28,10 +38,37 @@ require_debian_packages g++-12-multilib
 require_debian_packages relacy-dev libclang-rt-14-dev
 
 started=$SECONDS
+timings=()
 for suite in "${suites[@]}"; do
+  suite_started=$SECONDS
   case "$suite" in
     gcc | clang | fuzz)
       stage "$suite: build and run every test"
+      cmake --workflow --preset "$suite" --fresh
+      ;;
+    clang-16 | gcc-11)
+      if [ "$suite" = gcc-11 ]; then require_debian_packages g++-11; else require_debian_packages clang-16; fi
+      stage "$suite: build and run every test"
+      cmake --workflow --preset "$suite" --fresh
+      ;;
+    clang-19-libcxx)
+      require_debian_packages clang-19 libc++-19-dev libc++abi-19-dev
+      stage "$suite: build and run every test against libc++ 19"
+      cmake --workflow --preset "$suite" --fresh
+      ;;
+    clang-14-libcxx)
+      # libc++-14-dev and libc++-19-dev conflict (Debian lets one libc++-x.y-dev
+      # be installed at a time), so libc++ 14 is unpacked, not installed, and
+      # the preset points -isystem, -L and the rpath at it.
+      require_debian_packages clang-14
+      extract_debian_packages_for amd64 build/deps/libcxx-14 libc++-14-dev libc++abi-14-dev libc++1-14 \
+        libc++abi1-14 libunwind-14 libunwind-14-dev
+      stage "$suite: build and run every test against libc++ 14 (the __atomic fallback for std::atomic_ref)"
+      cmake --workflow --preset "$suite" --fresh
+      ;;
+    aarch64-clang)
+      require_debian_packages clang qemu-user g++-aarch64-linux-gnu
+      stage "$suite: clang cross build, tests under qemu-user"
       cmake --workflow --preset "$suite" --fresh
       ;;
     bench-aarch64)
@@ -79,5 +116,7 @@ for suite in "${suites[@]}"; do
       exit 2
       ;;
   esac
+  timings+=("$suite: $((SECONDS - suite_started)) s")
 done
 stage "all suites passed (${suites[*]}) in $((SECONDS - started)) s"
+printf '  %s\n' "${timings[@]}"

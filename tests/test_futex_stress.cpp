@@ -52,7 +52,7 @@ struct side_result {
 bool wait_until_peer_sleeps(std::span<std::byte> region, mailbox::deadline until) {
   auto& word = *std::launder(reinterpret_cast<std::uint32_t*>(region.data() + Blocking::state_offset));
   std::uint32_t polls = 0;
-  while (!(std::atomic_ref<std::uint32_t>(word).load(std::memory_order_relaxed) &
+  while (!(mailbox::detail::atomic_ref<std::uint32_t>(word).load(std::memory_order_relaxed) &
            mailbox::detail::waiter_mark)) {
     // The peer needs a CPU to get there: on a loaded 2-core machine, give it ours.
     if (++polls % 64 == 0) {

@@ -215,8 +215,9 @@ TEST_CASE("name queries tell payload fields from the state word", "[layout]") {
 
 TEST_CASE("the region alignment covers std::atomic_ref's requirement", "[layout]") {
   using Wide = mailbox::layout<mailbox::field<"c", char>, mailbox::state<"state", std::uint64_t>>;
-  STATIC_REQUIRE(Wide::alignment >= std::atomic_ref<std::uint64_t>::required_alignment);
-  STATIC_REQUIRE(Wide::offset_of<"state"> % std::atomic_ref<std::uint64_t>::required_alignment == 0);
+  STATIC_REQUIRE(Wide::alignment >= mailbox::detail::atomic_ref<std::uint64_t>::required_alignment);
+  STATIC_REQUIRE(Wide::offset_of<"state"> % mailbox::detail::atomic_ref<std::uint64_t>::required_alignment ==
+                 0);
   STATIC_REQUIRE(mailbox::Mailbox<Wide>::required_alignment == Wide::alignment);
   STATIC_REQUIRE(mailbox::Mailbox<Wide>::required_size == Wide::size);
 }
@@ -261,7 +262,8 @@ TEST_CASE("the layout knows each member's overlay and which members are flags", 
   STATIC_REQUIRE_FALSE(Unioned::in_overlay<"tag", "">);
   STATIC_REQUIRE_FALSE(Unioned::in_overlay<"nope", "a">);
   STATIC_REQUIRE(std::is_same_v<Unioned::type_of<"ready">, std::uint32_t>);
-  STATIC_REQUIRE(Unioned::offset_of<"ready"> % std::atomic_ref<std::uint32_t>::required_alignment == 0);
+  STATIC_REQUIRE(
+      Unioned::offset_of<"ready"> % mailbox::detail::atomic_ref<std::uint32_t>::required_alignment == 0);
 
   // fields lists every member in declaration order, overlay fields in place.
   constexpr std::string_view names[] = {"state",   "tag",   "a_word", "a_byte", "b_text", "b_half",

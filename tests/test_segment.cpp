@@ -212,7 +212,9 @@ prefault_race race_prefault_against_a_peer(std::chrono::milliseconds effort) {
   constexpr std::size_t pages = 64;
   auto segment = mailbox::shared_segment::anonymous(pages * page);
   auto* bytes = reinterpret_cast<unsigned char*>(segment.bytes().data());
-  const auto byte_of = [&](std::size_t p) { return std::atomic_ref<unsigned char>(bytes[p * page]); };
+  const auto byte_of = [&](std::size_t p) {
+    return mailbox::detail::atomic_ref<unsigned char>(bytes[p * page]);
+  };
 
   std::atomic<bool> peer_running{false};
   std::atomic<bool> stop{false};
@@ -385,7 +387,7 @@ TEST_CASE("re-initialising a region clears the old magic before it changes the c
   auto segment = mailbox::shared_segment::anonymous(mailbox::size_with_header<Spanning> + page);
   (void)mailbox::initialize_with_header<Spanning>(segment.bytes(), Step::full);  // the old incarnation
   auto* magic = reinterpret_cast<std::uint64_t*>(segment.bytes().data());
-  REQUIRE(std::atomic_ref<std::uint64_t>(*magic).load() == mailbox::header_magic);
+  REQUIRE(mailbox::detail::atomic_ref<std::uint64_t>(*magic).load() == mailbox::header_magic);
 
   // A re-initialiser that dies while zeroing the mailbox: its second page is
   // read-only in the child, so the zeroing faults there.
@@ -401,7 +403,7 @@ TEST_CASE("re-initialising a region clears the old magic before it changes the c
   }
   CHECK(test_support::wait_for(child) != 0);
   // Half-zeroed contents must not sit behind a valid header.
-  CHECK(std::atomic_ref<std::uint64_t>(*magic).load() == 0);
+  CHECK(mailbox::detail::atomic_ref<std::uint64_t>(*magic).load() == 0);
   try {
     (void)mailbox::attach_with_header<Spanning>(segment.bytes());
     FAIL("attached to a region whose re-initialisation died half-way");

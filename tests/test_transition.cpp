@@ -30,7 +30,7 @@ template <class Layout>
 std::uint32_t raw_word(const mailbox::Mailbox<Layout>& box) {
   auto* word = reinterpret_cast<std::uint32_t*>(static_cast<std::byte*>(const_cast<void*>(box.address())) +
                                                 Layout::state_offset);
-  return std::atomic_ref<std::uint32_t>(*word).load(std::memory_order_acquire);
+  return mailbox::detail::atomic_ref<std::uint32_t>(*word).load(std::memory_order_acquire);
 }
 
 template <class Layout>

@@ -12,10 +12,12 @@
 #include <stdexcept>
 #include <string>
 
+#include "abi.hpp"
 #include "layout.hpp"
 #include "view.hpp"
 
 namespace mailbox {
+inline namespace MAILBOX_ABI_NAMESPACE {
 
 // An index past the end of a mailbox_array.
 class index_error : public std::out_of_range {
@@ -118,4 +120,5 @@ class mailbox_array {
   std::size_t count_;
 };
 
+}  // namespace MAILBOX_ABI_NAMESPACE
 }  // namespace mailbox

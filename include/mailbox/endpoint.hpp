@@ -21,12 +21,14 @@
 #include <type_traits>
 #include <utility>
 
+#include "abi.hpp"
 #include "layout.hpp"
 #include "protocol.hpp"
 #include "view.hpp"
 #include "wait.hpp"
 
 namespace mailbox {
+inline namespace MAILBOX_ABI_NAMESPACE {
 
 namespace detail {
 
@@ -361,4 +363,5 @@ class endpoint {
   mailbox_type box_;
 };
 
+}  // namespace MAILBOX_ABI_NAMESPACE
 }  // namespace mailbox

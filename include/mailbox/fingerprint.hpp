@@ -18,12 +18,14 @@
 #include <type_traits>
 #include <utility>
 
+#include "abi.hpp"
 #include "arch.hpp"
 #include "layout.hpp"
 #include "view.hpp"
 #include "wait.hpp"
 
 namespace mailbox {
+inline namespace MAILBOX_ABI_NAMESPACE {
 
 namespace detail {
 
@@ -439,4 +441,5 @@ template <valid_layout Layout, std::uint32_t UserVersion = 0>
   return out;
 }
 
+}  // namespace MAILBOX_ABI_NAMESPACE
 }  // namespace mailbox

@@ -18,7 +18,10 @@
 #define MAILBOX_OWNS_CHARS
 #endif
 
+#include "abi.hpp"
+
 namespace mailbox {
+inline namespace MAILBOX_ABI_NAMESPACE {
 
 template <std::size_t N>
 class MAILBOX_OWNS_CHARS fixed_text {
@@ -60,4 +63,5 @@ class MAILBOX_OWNS_CHARS fixed_text {
   std::size_t size_ = 0;
 };
 
+}  // namespace MAILBOX_ABI_NAMESPACE
 }  // namespace mailbox

@@ -15,7 +15,11 @@
 #include <type_traits>
 #include <utility>
 
+#include "abi.hpp"
+#include "arch/atomic_ref.hpp"
+
 namespace mailbox {
+inline namespace MAILBOX_ABI_NAMESPACE {
 
 // A string usable as a template argument: field<"error", int>.
 template <std::size_t N>
@@ -282,7 +286,7 @@ constexpr bool is_valid_state_type() {
     return false;
   } else if constexpr (std::is_integral_v<T> || enum_with_fixed_underlying_type<T>) {
     if constexpr (sizeof(T) == 4 || sizeof(T) == 8) {
-      return std::atomic_ref<T>::is_always_lock_free;
+      return detail::atomic_ref<T>::is_always_lock_free;
     } else {
       return false;
     }
@@ -294,7 +298,7 @@ constexpr bool is_valid_state_type() {
 template <class T>
 constexpr std::size_t state_alignment() {
   if constexpr (is_valid_state_type<T>()) {
-    return std::max(alignof(T), std::atomic_ref<T>::required_alignment);
+    return std::max(alignof(T), detail::atomic_ref<T>::required_alignment);
   } else {
     return align_of_or_one<T>();
   }
@@ -981,4 +985,5 @@ inline constexpr bool is_layout_v<layout<D...>> = true;
 template <class L>
 concept valid_layout = is_layout_v<L> && L::is_valid;
 
+}  // namespace MAILBOX_ABI_NAMESPACE
 }  // namespace mailbox

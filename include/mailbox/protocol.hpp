@@ -24,10 +24,12 @@
 #include <type_traits>
 #include <utility>
 
+#include "abi.hpp"
 #include "fingerprint.hpp"
 #include "layout.hpp"
 
 namespace mailbox {
+inline namespace MAILBOX_ABI_NAMESPACE {
 
 namespace detail {
 
@@ -482,4 +484,5 @@ template <valid_protocol Protocol>
   return out + "}\n";
 }
 
+}  // namespace MAILBOX_ABI_NAMESPACE
 }  // namespace mailbox

@@ -19,7 +19,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "abi.hpp"
+#include "arch/atomic_ref.hpp"
+
 namespace mailbox {
+inline namespace MAILBOX_ABI_NAMESPACE {
 
 namespace detail {
 // The kernel's value (linux/mman.h, Linux 5.14), for C libraries whose
@@ -207,7 +211,7 @@ class shared_segment {
     unsigned char sink = 0;
     for (std::size_t at = 0; at < size_; at += page) {
       // Atomic, so a peer's concurrent store is no data race.
-      sink |= std::atomic_ref<unsigned char>(bytes[at]).load(std::memory_order_relaxed);
+      sink |= detail::atomic_ref<unsigned char>(bytes[at]).load(std::memory_order_relaxed);
     }
     // Keeps the loads: the compiler cannot see that they are needed.
     asm volatile("" : : "r"(sink) : "memory");
@@ -263,4 +267,5 @@ class shared_segment {
   pid_t creator_;
 };
 
+}  // namespace MAILBOX_ABI_NAMESPACE
 }  // namespace mailbox

@@ -11,11 +11,13 @@
 #include <new>
 #include <type_traits>
 
+#include "abi.hpp"
 #include "arch.hpp"
 #include "layout.hpp"
 #include "wait.hpp"
 
 namespace mailbox {
+inline namespace MAILBOX_ABI_NAMESPACE {
 
 namespace detail {
 
@@ -50,7 +52,7 @@ template <class State>
 // visible to whoever acquires the new state, as with the plain store.
 [[gnu::always_inline]] inline void exchange_state_and_wake(std::byte* at, std::uint32_t value) noexcept {
   auto* word = std::launder(reinterpret_cast<std::uint32_t*>(at));
-  const std::uint32_t old = std::atomic_ref<std::uint32_t>(*word).exchange(value, std::memory_order_release);
+  const std::uint32_t old = atomic_ref<std::uint32_t>(*word).exchange(value, std::memory_order_release);
   if constexpr (has_futex) {
     if (old & waiter_mark) [[unlikely]]
       futex_wake_all(word);
@@ -66,4 +68,5 @@ template <class State>
 }
 }  // namespace detail
 
+}  // namespace MAILBOX_ABI_NAMESPACE
 }  // namespace mailbox

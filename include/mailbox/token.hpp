@@ -15,11 +15,13 @@
 #include <type_traits>
 #include <utility>
 
+#include "abi.hpp"
 #include "fixed_text.hpp"
 #include "layout.hpp"
 #include "state_word.hpp"
 
 namespace mailbox {
+inline namespace MAILBOX_ABI_NAMESPACE {
 
 template <valid_layout Layout>
 class Mailbox;
@@ -228,6 +230,7 @@ class field_span {
   Element* elements_;
 };
 
+}  // namespace MAILBOX_ABI_NAMESPACE
 }  // namespace mailbox
 
 // The pointers a field_span hands out point into the region, not into the
@@ -236,6 +239,7 @@ template <class Element, std::size_t Extent, class Token>
 inline constexpr bool std::ranges::enable_borrowed_range<mailbox::field_span<Element, Extent, Token>> = true;
 
 namespace mailbox {
+inline namespace MAILBOX_ABI_NAMESPACE {
 
 // Exclusive access to the payload, from the acquire-load that saw the
 // expected state to the release-store that hands the payload over. Move-only;
@@ -422,4 +426,5 @@ template <fixed_string Name, class Token>
   return t.template span<Name>();
 }
 
+}  // namespace MAILBOX_ABI_NAMESPACE
 }  // namespace mailbox

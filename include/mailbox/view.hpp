@@ -21,6 +21,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "abi.hpp"
 #include "arch.hpp"
 #include "layout.hpp"
 #include "state_word.hpp"
@@ -28,6 +29,7 @@
 #include "wait.hpp"
 
 namespace mailbox {
+inline namespace MAILBOX_ABI_NAMESPACE {
 
 // A memory region that cannot hold the layout: too small or misaligned.
 class region_error : public std::invalid_argument {
@@ -316,8 +318,8 @@ class Mailbox {
       if (accept(std::bit_cast<state_type>(seen & ~detail::waiter_mark))) return 0;
       if (!(seen & detail::waiter_mark)) {
         const std::uint32_t marked = seen | detail::waiter_mark;
-        if (!std::atomic_ref<std::uint32_t>(*word).compare_exchange_strong(seen, marked,
-                                                                           std::memory_order_relaxed)) {
+        if (!detail::atomic_ref<std::uint32_t>(*word).compare_exchange_strong(seen, marked,
+                                                                              std::memory_order_relaxed)) {
           return 0;  // the word changed: look at it again
         }
         seen = marked;
@@ -357,4 +359,5 @@ class Mailbox {
   std::byte* base_;
 };
 
+}  // namespace MAILBOX_ABI_NAMESPACE
 }  // namespace mailbox

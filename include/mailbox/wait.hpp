@@ -26,6 +26,7 @@
 #if defined(__unix__)
 #include <unistd.h>
 #endif
+#include "abi.hpp"
 #include "arch.hpp"
 
 #if defined(__linux__)
@@ -33,6 +34,7 @@
 #endif
 
 namespace mailbox {
+inline namespace MAILBOX_ABI_NAMESPACE {
 
 using wait_clock = std::chrono::steady_clock;
 using deadline = wait_clock::time_point;
@@ -392,4 +394,5 @@ std::optional<wait_error> wait_for_state(Accept accept, State& seen, std::uint32
 
 }  // namespace detail
 
+}  // namespace MAILBOX_ABI_NAMESPACE
 }  // namespace mailbox

@@ -7,26 +7,7 @@
 #include <cstdint>
 #include <string_view>
 
-// LDAPR (RCpc, Armv8.3) is enough for acquire and cheaper than LDAR: it may
-// pass an earlier STLR to another address, which message passing never needs.
-// GCC 12 and Clang 14 compile a std::atomic acquire load to LDAR even for
-// -march=armv8.3-a (checked with both), so this asm is where the library
-// beats a plain std::atomic_ref on such cores.
-//
-// The feature macro __ARM_FEATURE_RCPC entered the ACLE in 2022
-// (ARM-software/acle#199), after GCC 12 and Clang 14: neither defines it, not
-// even for -march=...+rcpc. Both define __ARM_FEATURE_COMPLEX (FCMA) for
-// -march=armv8.3-a and later, and FCMA is mandatory from Armv8.3 as RCpc is,
-// so that stands in for it. Set MAILBOX_AARCH64_RCPC to 1 for a core known to
-// have RCpc that the flags do not say so (-march=armv8.2-a+rcpc), or to 0 for
-// one that has FCMA without RCpc.
-#if !defined(MAILBOX_AARCH64_RCPC)
-#if defined(__ARM_FEATURE_RCPC) || defined(__ARM_FEATURE_COMPLEX)
-#define MAILBOX_AARCH64_RCPC 1
-#else
-#define MAILBOX_AARCH64_RCPC 0
-#endif
-#endif
+#include "../abi.hpp"
 
 #if MAILBOX_AARCH64_RCPC
 // The assembler accepts LDAPR only where RCpc is enabled; with the override
@@ -36,7 +17,7 @@
 #define MAILBOX_DETAIL_LOAD_ACQUIRE "ldar"
 #endif
 
-namespace mailbox::arch {
+namespace mailbox::inline MAILBOX_ABI_NAMESPACE::arch {
 
 inline constexpr std::string_view backend_name =
     MAILBOX_AARCH64_RCPC ? "aarch64 (LDAPR/STLR)" : "aarch64 (LDAR/STLR)";
@@ -166,6 +147,6 @@ inline constexpr std::string_view backend_name =
 
 [[gnu::always_inline]] inline void cpu_relax() noexcept { __asm__ __volatile__("yield" ::: "memory"); }
 
-}  // namespace mailbox::arch
+}  // namespace mailbox::inline MAILBOX_ABI_NAMESPACE::arch
 
 #undef MAILBOX_DETAIL_LOAD_ACQUIRE

@@ -8,7 +8,9 @@
 #include <cstdint>
 #include <string_view>
 
-namespace mailbox::arch {
+#include "../abi.hpp"
+
+namespace mailbox::inline MAILBOX_ABI_NAMESPACE::arch {
 
 inline constexpr std::string_view backend_name = "x86-64 (MOV + compiler barrier)";
 
@@ -69,4 +71,4 @@ inline constexpr std::string_view backend_name = "x86-64 (MOV + compiler barrier
 // machine clear when the awaited store arrives.
 [[gnu::always_inline]] inline void cpu_relax() noexcept { __asm__ __volatile__("pause" ::: "memory"); }
 
-}  // namespace mailbox::arch
+}  // namespace mailbox::inline MAILBOX_ABI_NAMESPACE::arch

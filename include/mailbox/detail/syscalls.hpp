@@ -24,7 +24,9 @@
 #include <sys/syscall.h>
 #endif
 
-namespace mailbox::detail::linux_abi {
+#include "../abi.hpp"
+
+namespace mailbox::inline MAILBOX_ABI_NAMESPACE::detail::linux_abi {
 
 #if defined(__x86_64__)
 inline constexpr long nr_futex = 202;
@@ -68,9 +70,9 @@ inline constexpr short pollin = 0x001;
 inline constexpr short pollhup = 0x010;
 inline constexpr int f_dupfd_cloexec = 1030;
 
-}  // namespace mailbox::detail::linux_abi
+}  // namespace mailbox::inline MAILBOX_ABI_NAMESPACE::detail::linux_abi
 
-namespace mailbox::detail {
+namespace mailbox::inline MAILBOX_ABI_NAMESPACE::detail {
 
 // Sleeps while *word == expected, for at most `timeout`. Returns 0 when the
 // caller should look at the word again (woken, the word differed, a signal),
@@ -142,4 +144,4 @@ inline int duplicate_fd(int fd) noexcept {
   return static_cast<int>(::syscall(linux_abi::nr_fcntl, fd, linux_abi::f_dupfd_cloexec, 0));
 }
 
-}  // namespace mailbox::detail
+}  // namespace mailbox::inline MAILBOX_ABI_NAMESPACE::detail
