@@ -1,7 +1,7 @@
 // Compile-fail case: built with MAILBOX_COMPILE_FAIL it must fail with the
 // message below; built without, the corrected twin must compile.
 // expect: two fields have the same name
-// expect-gcc: Name = mailbox::fixed_string<6>{"error"}
+// expect-gcc: fixed_string<6>{"error"}
 // expect-clang: field_named<'e', 'r', 'r', 'o', 'r'>
 #include <mailbox/mailbox.hpp>
 

@@ -2,7 +2,7 @@
 // message below; built without, the corrected twin must compile.
 // A flag is a lock-free integer word: not bool, not a narrow integer.
 // expect: a flag's type must be a 4- or 8-byte integer
-// expect-gcc: Name = mailbox::fixed_string<5>{"done"}
+// expect-gcc: fixed_string<5>{"done"}
 // expect-clang: field_named<'d', 'o', 'n', 'e'>
 #include <mailbox/mailbox.hpp>
 

@@ -2,7 +2,7 @@
 // message below; built without, the corrected twin must compile.
 // A flag must survive every state, so no overlay may reuse its bytes.
 // expect: two fields overlap
-// expect-gcc: Name = mailbox::fixed_string<5>{"args"}
+// expect-gcc: fixed_string<5>{"args"}
 // expect-clang: field_named<'a', 'r', 'g', 's'>
 #include <mailbox/mailbox.hpp>
 

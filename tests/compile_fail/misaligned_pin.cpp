@@ -1,7 +1,7 @@
 // Compile-fail case: built with MAILBOX_COMPILE_FAIL it must fail with the
 // message below; built without, the corrected twin must compile.
 // expect: pinned offset is not a multiple of the field type's alignment
-// expect-gcc: Name = mailbox::fixed_string<5>{"args"}
+// expect-gcc: fixed_string<5>{"args"}
 // expect-clang: field_named<'a', 'r', 'g', 's'>
 #include <mailbox/mailbox.hpp>
 

@@ -3,7 +3,7 @@
 // A pinned offset near SIZE_MAX: offset + size wraps around to a small
 // number, and set<"x"> would write before the region.
 // expect: a field's offset plus its size does not fit in std::size_t
-// expect-gcc: Name = mailbox::fixed_string<2>{"x"}
+// expect-gcc: fixed_string<2>{"x"}
 // expect-clang: field_named<'x'>
 #include <mailbox/mailbox.hpp>
 

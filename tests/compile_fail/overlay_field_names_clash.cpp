@@ -2,7 +2,7 @@
 // message below; built without, the corrected twin must compile.
 // Field names are unique across overlays too: a name means one offset.
 // expect: two fields have the same name
-// expect-gcc: Name = mailbox::fixed_string<5>{"arg0"}
+// expect-gcc: fixed_string<5>{"arg0"}
 // expect-clang: field_named<'a', 'r', 'g', '0'>
 #include <mailbox/mailbox.hpp>
 

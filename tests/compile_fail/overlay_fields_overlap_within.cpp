@@ -2,7 +2,7 @@
 // message below; built without, the corrected twin must compile.
 // Fields of one overlay are a struct: they may not overlap each other.
 // expect: two fields overlap
-// expect-gcc: Name = mailbox::fixed_string<5>{"arg0"}
+// expect-gcc: fixed_string<5>{"arg0"}
 // expect-clang: field_named<'a', 'r', 'g', '0'>
 #include <mailbox/mailbox.hpp>
 

@@ -2,7 +2,7 @@
 // message below; built without, the corrected twin must compile.
 // Names are unique across the layout: an overlay may not take a field's name.
 // expect: an overlay's name is already used
-// expect-gcc: Name = mailbox::fixed_string<6>{"error"}
+// expect-gcc: fixed_string<6>{"error"}
 // expect-clang: field_named<'e', 'r', 'r', 'o', 'r'>
 #include <mailbox/mailbox.hpp>
 

@@ -2,7 +2,7 @@
 // message below; built without, the corrected twin must compile.
 // A common field may not share bytes with an overlay's field.
 // expect: two fields overlap
-// expect-gcc: Name = mailbox::fixed_string<6>{"error"}
+// expect-gcc: fixed_string<6>{"error"}
 // expect-clang: field_named<'e', 'r', 'r', 'o', 'r'>
 #include <mailbox/mailbox.hpp>
 

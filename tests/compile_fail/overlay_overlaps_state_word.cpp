@@ -2,7 +2,7 @@
 // message below; built without, the corrected twin must compile.
 // An overlay's field may not share bytes with the state word.
 // expect: two fields overlap
-// expect-gcc: Name = mailbox::fixed_string<6>{"state"}
+// expect-gcc: fixed_string<6>{"state"}
 // expect-clang: field_named<'s', 't', 'a', 't', 'e'>
 #include <mailbox/mailbox.hpp>
 

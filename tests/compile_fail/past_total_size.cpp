@@ -1,7 +1,7 @@
 // Compile-fail case: built with MAILBOX_COMPILE_FAIL it must fail with the
 // message below; built without, the corrected twin must compile.
 // expect: a field ends past mailbox::total_size
-// expect-gcc: Name = mailbox::fixed_string<10>{"error_msg"}
+// expect-gcc: fixed_string<10>{"error_msg"}
 // expect-clang: field_named<'e', 'r', 'r', 'o', 'r', '_', 'm', 's', 'g'>
 #include <mailbox/mailbox.hpp>
 

@@ -2,7 +2,7 @@
 // message below; built without, the corrected twin must compile.
 // A peer writing byte 2 into a bool is undefined behaviour on the reading side.
 // expect: a payload field may not be bool
-// expect-gcc: Name = mailbox::fixed_string<6>{"ready"}
+// expect-gcc: fixed_string<6>{"ready"}
 // expect-clang: field_named<'r', 'e', 'a', 'd', 'y'>
 #include <mailbox/mailbox.hpp>
 

@@ -2,7 +2,7 @@
 // message below; built without, the corrected twin must compile.
 // Arrays are checked element by element.
 // expect: a payload field may not be bool
-// expect-gcc: Name = mailbox::fixed_string<5>{"mask"}
+// expect-gcc: fixed_string<5>{"mask"}
 // expect-clang: field_named<'m', 'a', 's', 'k'>
 #include <mailbox/mailbox.hpp>
 

@@ -2,7 +2,7 @@
 // message below; built without, the corrected twin must compile.
 // An unfixed enum has a range narrower than its bytes: a peer can store a value outside it.
 // expect: a payload enum needs a fixed underlying type
-// expect-gcc: Name = mailbox::fixed_string<6>{"color"}
+// expect-gcc: fixed_string<6>{"color"}
 // expect-clang: field_named<'c', 'o', 'l', 'o', 'r'>
 #include <mailbox/mailbox.hpp>
 

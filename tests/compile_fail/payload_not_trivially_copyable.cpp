@@ -1,7 +1,7 @@
 // Compile-fail case: built with MAILBOX_COMPILE_FAIL it must fail with the
 // message below; built without, the corrected twin must compile.
 // expect: must be trivially copyable
-// expect-gcc: Name = mailbox::fixed_string<5>{"name"}
+// expect-gcc: fixed_string<5>{"name"}
 // expect-clang: field_named<'n', 'a', 'm', 'e'>
 #include <mailbox/mailbox.hpp>
 

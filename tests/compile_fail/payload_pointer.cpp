@@ -2,7 +2,7 @@
 // message below; built without, the corrected twin must compile.
 // An address means nothing in the other process.
 // expect: a payload field may not be a pointer
-// expect-gcc: Name = mailbox::fixed_string<5>{"next"}
+// expect-gcc: fixed_string<5>{"next"}
 // expect-clang: field_named<'n', 'e', 'x', 't'>
 #include <mailbox/mailbox.hpp>
 

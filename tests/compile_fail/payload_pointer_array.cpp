@@ -2,7 +2,7 @@
 // message below; built without, the corrected twin must compile.
 // Arrays of pointers too.
 // expect: a payload field may not be a pointer
-// expect-gcc: Name = mailbox::fixed_string<6>{"links"}
+// expect-gcc: fixed_string<6>{"links"}
 // expect-clang: field_named<'l', 'i', 'n', 'k', 's'>
 #include <mailbox/mailbox.hpp>
 

@@ -1,7 +1,7 @@
 // Compile-fail case: built with MAILBOX_COMPILE_FAIL it must fail with the
 // message below; built without, the corrected twin must compile.
 // expect: complete, non-const, non-volatile object type
-// expect-gcc: Name = mailbox::fixed_string<6>{"count"}
+// expect-gcc: fixed_string<6>{"count"}
 // expect-clang: field_named<'c', 'o', 'u', 'n', 't'>
 #include <mailbox/mailbox.hpp>
 

@@ -1,7 +1,7 @@
 // Compile-fail case: built with MAILBOX_COMPILE_FAIL it must fail with the
 // message below; built without, the corrected twin must compile.
 // expect: an enum with a fixed underlying type
-// expect-gcc: Name = mailbox::fixed_string<6>{"state"}
+// expect-gcc: fixed_string<6>{"state"}
 // expect-clang: field_named<'s', 't', 'a', 't', 'e'>
 #include <mailbox/mailbox.hpp>
 

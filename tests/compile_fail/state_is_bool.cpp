@@ -1,7 +1,7 @@
 // Compile-fail case: built with MAILBOX_COMPILE_FAIL it must fail with the
 // message below; built without, the corrected twin must compile.
 // expect: the state type must be a 4- or 8-byte integer (not bool)
-// expect-gcc: Name = mailbox::fixed_string<6>{"state"}
+// expect-gcc: fixed_string<6>{"state"}
 // expect-clang: field_named<'s', 't', 'a', 't', 'e'>
 #include <mailbox/mailbox.hpp>
 

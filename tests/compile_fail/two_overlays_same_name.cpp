@@ -2,7 +2,7 @@
 // message below; built without, the corrected twin must compile.
 // Two overlays may not share a name.
 // expect: an overlay's name is already used
-// expect-gcc: Name = mailbox::fixed_string<5>{"task"}
+// expect-gcc: fixed_string<5>{"task"}
 // expect-clang: field_named<'t', 'a', 's', 'k'>
 #include <mailbox/mailbox.hpp>
 
