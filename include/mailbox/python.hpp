@@ -28,7 +28,10 @@
 //   Name.attach_with_header(buffer, timeout=0.0, offset=0)
 //   Name.size, .alignment, .fingerprint, .version, .fields ({name: (offset,
 //     size)}), .header_size, .size_with_header, .state_name, .json
-//   view.state(), view.try_acquire(state), view.acquire(state, timeout=None)
+//   view.state(), view.try_acquire(state), view.acquire(state, timeout=None,
+//     alive=None), view.acquire_any(states, timeout=None, alive=None)
+//   exceptions in the module: HeaderError(ValueError), its subclass
+//     FingerprintMismatch (.expected, .found), PeerGone(RuntimeError)
 //   view.raise_flag(name), view.is_raised(name), view.clear_flag(name),
 //   view.try_transition(from, to)        (layouts with flags / protocol support)
 //   token[name], token[name] = value, token.publish(state), token.state,
@@ -752,8 +755,12 @@ pybind11::class_<detail::bound_view<Layout, Version>> bind_layout(pybind11::modu
   // The wait behind acquire and acquire_any: in slices of
   // signal_check_interval with the GIL released, the GIL taken back between
   // them to run Python's signal handlers.
-  const auto wait_for = [](py::object self, const std::vector<state_type>& wanted, py::handle timeout,
-                           const char* who) -> py::object {
+  const py::object peer_gone_type = detail::module_exception(
+      m, "PeerGone", PyExc_RuntimeError,
+      "A wait ended because its alive() callable said the peer is gone (and the state never came).");
+  const auto wait_for = [peer_gone_type](py::object self, const std::vector<state_type>& wanted,
+                                         py::handle timeout, py::handle alive,
+                                         const char* who) -> py::object {
     view& v = self.cast<view&>();
     const deadline until = detail::deadline_after(timeout, v.layout_name + "." + who);
     for (;;) {
@@ -805,6 +812,16 @@ pybind11::class_<detail::bound_view<Layout, Version>> bind_layout(pybind11::modu
                                     ", which is not one of the layout's valid_states");
       }
       if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+      if (!alive.is_none() && !alive().cast<bool>()) {
+        // A peer that published and then died still handed us the state.
+        for (const state_type& w : wanted) {
+          if (auto last = v.box.try_acquire(w))
+            return py::cast(bound_token{std::move(self), &v, std::move(last), w});
+        }
+        raise(peer_gone_type.ptr(), v.layout_name + "." + who +
+                                        ": alive() says the peer is gone; the state is " +
+                                        detail::repr_of(detail::scalar_to<state_type>(v.box.state())));
+      }
       if (wait_clock::now() >= until) {
         std::string states;
         for (const state_type& w : wanted) {
@@ -819,21 +836,25 @@ pybind11::class_<detail::bound_view<Layout, Version>> bind_layout(pybind11::modu
 
   cls.def(
       "acquire",
-      [state_from, wait_for](py::object self, py::handle expected, py::handle timeout) -> py::object {
+      [state_from, wait_for](py::object self, py::handle expected, py::handle timeout,
+                             py::handle alive) -> py::object {
         view& v = self.cast<view&>();
         const state_type s = state_from(expected, v.layout_name, "acquire(state)");
         // A state that is there already costs no GIL hand-over.
         if (auto token = v.box.try_acquire(s))
           return py::cast(bound_token{std::move(self), &v, std::move(token), s});
-        return wait_for(std::move(self), {s}, timeout, "acquire");
+        return wait_for(std::move(self), {s}, timeout, alive, "acquire");
       },
-      py::arg("state"), py::arg("timeout") = py::none(),
+      py::arg("state"), py::arg("timeout") = py::none(), py::arg("alive") = py::none(),
       "Waits until the state is `state`, then returns a token. timeout: seconds, None for ever; "
-      "TimeoutError when it passes. Releases the GIL while it waits; Ctrl-C interrupts it.");
+      "TimeoutError when it passes. alive: a callable asked about every 20 ms (with the GIL) "
+      "whether the peer lives; PeerGone once it returns false. Releases the GIL while it "
+      "waits; Ctrl-C interrupts it.");
 
   cls.def(
       "acquire_any",
-      [state_from, wait_for](py::object self, py::sequence states, py::handle timeout) -> py::object {
+      [state_from, wait_for](py::object self, py::sequence states, py::handle timeout,
+                             py::handle alive) -> py::object {
         view& v = self.cast<view&>();
         std::vector<state_type> wanted;
         for (const py::handle s : states)
@@ -847,9 +868,9 @@ pybind11::class_<detail::bound_view<Layout, Version>> bind_layout(pybind11::modu
             return py::cast(bound_token{std::move(self), &v, std::move(token), s});
           }
         }
-        return wait_for(std::move(self), wanted, timeout, "acquire_any");
+        return wait_for(std::move(self), wanted, timeout, alive, "acquire_any");
       },
-      py::arg("states"), py::arg("timeout") = py::none(),
+      py::arg("states"), py::arg("timeout") = py::none(), py::arg("alive") = py::none(),
       "Waits until the state is any of `states` (1 to 8), then returns a token; token.state says "
       "which. Otherwise as acquire().");
 
