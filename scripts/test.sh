@@ -21,6 +21,8 @@ suites=("${@:-${all_suites[@]}}")
 require_debian_packages cmake ninja-build g++ clang catch2 libbenchmark-dev
 # relacy-dev: the wake-up protocol model; libclang-rt-14-dev: libFuzzer and the sanitizers.
 require_debian_packages relacy-dev libclang-rt-14-dev
+# The Python bindings' tests (tests/interop) in the gcc and clang suites.
+require_debian_packages python3-dev pybind11-dev python3-pybind11
 
 started=$SECONDS
 for suite in "${suites[@]}"; do
