@@ -255,12 +255,39 @@ T scalar_from(py::handle value, const place& where) {
   }
 }
 
+// The member of the bound enum for a value. pybind11 makes a new instance on
+// every cast (an allocation and an entry in its instance registry, which
+// made state() cost several times a field read); the members listed in
+// __members__ are made once and handed out again.
+template <class E>
+py::object enum_member(E value, PyTypeObject* type) {
+  struct members {
+    PyTypeObject* type = nullptr;
+    std::vector<std::pair<E, PyObject*>> objects;  // strong references
+  };
+  // Leaked on purpose: it holds Python objects, which must not be released
+  // after the interpreter has finalised.
+  static members* const cache = new members;
+  if (cache->type != type) {
+    cache->objects.clear();
+    for (const auto& item : py::reinterpret_borrow<py::dict>(
+             py::handle(reinterpret_cast<PyObject*>(type)).attr("__members__"))) {
+      cache->objects.emplace_back(item.second.cast<E>(), item.second.inc_ref().ptr());
+    }
+    cache->type = type;
+  }
+  for (const auto& [v, object] : cache->objects) {
+    if (v == value) return py::reinterpret_borrow<py::object>(object);
+  }
+  return py::cast(value);  // a value the enum does not name
+}
+
 template <class T>
 py::object scalar_to(const T& value) {
   if constexpr (std::is_same_v<T, bool>) {
     return py::bool_(value);
   } else if constexpr (std::is_enum_v<T>) {
-    if (bound_type<T>() != nullptr) return py::cast(value);
+    if (PyTypeObject* type = bound_type<T>()) return enum_member(value, type);
     return py::int_(static_cast<std::underlying_type_t<T>>(value));
   } else if constexpr (std::is_integral_v<T>) {
     return py::int_(value);
@@ -597,6 +624,78 @@ struct bound_token {
   }
 };
 
+// The payload field a token subscript names; KeyError naming the fields
+// otherwise.
+template <class Layout, std::uint32_t Version>
+const field_access<Layout>& find_field(const bound_token<Layout, Version>& t, PyObject* key) {
+  if (!PyUnicode_Check(key)) {
+    raise(PyExc_TypeError, t.view->layout_name + " token: field names are str, got " + type_name_of(key));
+  }
+  py::ssize_t length = 0;
+  const char* utf8 = PyUnicode_AsUTF8AndSize(key, &length);  // cached in the str: no copy
+  if (utf8 == nullptr) throw py::error_already_set();
+  const std::string_view field(utf8, static_cast<std::size_t>(length));
+  for (const auto& f : payload_fields<Layout>()) {
+    if (f.name == field) return f;
+  }
+  if (field == Layout::state_name) {
+    throw py::key_error(t.view->layout_name + ": '" + std::string(field) +
+                        "' is the state word, not a payload field: read it with state(), store it "
+                        "with publish()");
+  }
+  std::string known;
+  for (const auto& f : payload_fields<Layout>()) known += (known.empty() ? "" : ", ") + std::string(f.name);
+  throw py::key_error(t.view->layout_name + " has no payload field '" + std::string(field) +
+                      "' (its payload fields: " + known + ")");
+}
+
+// A C++ exception leaving a slot function as the Python exception pybind11
+// would have raised for it.
+inline void set_python_error() noexcept {
+  try {
+    throw;
+  } catch (py::error_already_set& e) {
+    e.restore();
+  } catch (py::builtin_exception& e) {
+    e.set_error();
+  } catch (const std::exception& e) {
+    PyErr_SetString(PyExc_RuntimeError, e.what());
+  } catch (...) {
+    PyErr_SetString(PyExc_RuntimeError, "mailbox: unknown C++ exception");
+  }
+}
+
+// token[name]: the mapping slot of a bound layout's Token type.
+template <class Layout, std::uint32_t Version>
+PyObject* token_subscript(PyObject* self, PyObject* key) noexcept {
+  try {
+    auto& t = py::handle(self).cast<bound_token<Layout, Version>&>();
+    auto& token = t.use("read");
+    return find_field(t, key).get(token).release().ptr();
+  } catch (...) {
+    set_python_error();
+    return nullptr;
+  }
+}
+
+// token[name] = value (value is null for `del token[name]`).
+template <class Layout, std::uint32_t Version>
+int token_assign(PyObject* self, PyObject* key, PyObject* value) noexcept {
+  try {
+    auto& t = py::handle(self).cast<bound_token<Layout, Version>&>();
+    auto& token = t.use("write");
+    const auto& f = find_field(t, key);
+    if (value == nullptr) {
+      raise(PyExc_TypeError, t.view->layout_name + " field '" + std::string(f.name) + "' cannot be deleted");
+    }
+    f.set(token, value, place{t.view->layout_name, f.name, f.type});
+    return 0;
+  } catch (...) {
+    set_python_error();
+    return -1;
+  }
+}
+
 }  // namespace detail
 
 // Exposes Layout as the Python class `name` in module `m` (see the top of
@@ -931,38 +1030,31 @@ pybind11::class_<detail::bound_view<Layout, Version>> bind_layout(pybind11::modu
   cls.attr("state_name") = py::str(std::string(Layout::state_name));
   cls.attr("json") = py::str(to_json<Layout, Version>());
 
-  // The token.
-  const auto find_field = [](const bound_token& t,
-                             std::string_view field) -> const detail::field_access<Layout>& {
-    for (const auto& f : detail::payload_fields<Layout>()) {
-      if (f.name == field) return f;
-    }
-    if (field == Layout::state_name) {
-      throw py::key_error(t.view->layout_name + ": '" + std::string(field) +
-                          "' is the state word, not a payload field: read it with state(), store it "
-                          "with publish()");
-    }
-    std::string known;
-    for (const auto& f : detail::payload_fields<Layout>())
-      known += (known.empty() ? "" : ", ") + std::string(f.name);
-    throw py::key_error(t.view->layout_name + " has no payload field '" + std::string(field) +
-                        "' (its payload fields: " + known + ")");
-  };
+  // The token. t[name] and t[name] = v are the mapping slots themselves
+  // (token_subscript): through pybind11's dispatcher they cost several times
+  // the conversion they make. __getitem__ and __setitem__ are the same
+  // functions, for help() and for explicit calls.
   token_cls.def(
       "__getitem__",
-      [find_field](bound_token& t, const std::string& field) {
-        auto& token = t.use("read");
-        return find_field(t, field).get(token);
+      [](py::object t, py::object name) {
+        PyObject* value = detail::token_subscript<Layout, Version>(t.ptr(), name.ptr());
+        if (value == nullptr) throw py::error_already_set();
+        return py::reinterpret_steal<py::object>(value);
       },
       py::arg("name"));
   token_cls.def(
       "__setitem__",
-      [find_field](bound_token& t, const std::string& field, py::handle value) {
-        auto& token = t.use("write");
-        const auto& f = find_field(t, field);
-        f.set(token, value, place{t.view->layout_name, f.name, f.type});
+      [](py::object t, py::object name, py::object value) {
+        if (detail::token_assign<Layout, Version>(t.ptr(), name.ptr(), value.ptr()) != 0)
+          throw py::error_already_set();
       },
       py::arg("name"), py::arg("value"));
+  {
+    auto* type = reinterpret_cast<PyTypeObject*>(token_cls.ptr());
+    type->tp_as_mapping->mp_subscript = &detail::token_subscript<Layout, Version>;
+    type->tp_as_mapping->mp_ass_subscript = &detail::token_assign<Layout, Version>;
+    PyType_Modified(type);
+  }
   token_cls.def(
       "publish",
       [state_from](bound_token& t, py::handle next) {
