@@ -7,11 +7,11 @@
   ctypes_fields    the same with every field through a ctypes call too
   cxx              the C++ client doing the same work (the floor)
 
-Each round trip writes four fields (sequence, code, weight, words[8]),
+Each round trip (timed one by one) writes four fields (sequence, code, weight, words[8]),
 publishes ping, waits for pong and checks every word of the answer. The
 variants run interleaved, `--repeats` times each, so that a noisy machine
-slows them alike; the report gives each variant's median and its ratio to
-cxx and to mailbox_python.
+slows them alike; the report gives each variant's median trip and its ratio
+to cxx and to mailbox_python.
 
   python3 bench/python/bench_python.py --build build/gcc [--count N] [--repeats R] [--json FILE]
 """
@@ -51,8 +51,10 @@ def run_mailbox_python(mb, box, count):
     Turn = mb.Turn
     t = box.acquire(Turn.pong)
     first = t["sequence"] + 1
-    start = time.perf_counter_ns()
+    clock = time.perf_counter_ns
+    trips = []
     for n in range(first, first + count):
+        start = clock()
         t["sequence"] = n
         t["code"] = n & 0xFFFF
         t["weight"] = n * 0.5
@@ -62,9 +64,9 @@ def run_mailbox_python(mb, box, count):
         if (t["sequence"] != n or t["code"] != -(n & 0xFFFF) or t["weight"] != float(n)
                 or t["words"] != answers_of(n)):
             raise RuntimeError(f"mailbox_python: reply {n} is wrong")
-    elapsed = time.perf_counter_ns() - start
+        trips.append(clock() - start)
     t.publish(Turn.pong)
-    return elapsed / count
+    return trips
 
 
 class Raw:
@@ -101,8 +103,10 @@ def run_struct_ctypes(raw, count):
     while load(state_at) != pong:
         pass
     first = struct.unpack_from("=Q", buf, seq_at)[0] + 1
-    start = time.perf_counter_ns()
+    clock = time.perf_counter_ns
+    trips = []
     for n in range(first, first + count):
+        start = clock()
         struct.pack_into("=Q", buf, seq_at, n)
         struct.pack_into("=i", buf, code_at, n & 0xFFFF)
         struct.pack_into("=d", buf, weight_at, n * 0.5)
@@ -114,7 +118,8 @@ def run_struct_ctypes(raw, count):
                 or struct.unpack_from("=d", buf, weight_at)[0] != float(n)
                 or list(struct.unpack_from("=8Q", buf, words_at)) != answers_of(n)):
             raise RuntimeError(f"struct_ctypes: reply {n} is wrong")
-    return (time.perf_counter_ns() - start) / count
+        trips.append(clock() - start)
+    return trips
 
 
 def run_ctypes_fields(raw, count):
@@ -132,8 +137,10 @@ def run_ctypes_fields(raw, count):
         pass
     read(seq_at, refs[0], 8)
     first = seq.value + 1
-    start = time.perf_counter_ns()
+    clock = time.perf_counter_ns
+    trips = []
     for n in range(first, first + count):
+        start = clock()
         seq.value = n
         code.value = n & 0xFFFF
         weight.value = n * 0.5
@@ -151,13 +158,14 @@ def run_ctypes_fields(raw, count):
         read(words_at, refs[3], sizes[3])
         if seq.value != n or code.value != -(n & 0xFFFF) or weight.value != float(n) or words[:] != answers_of(n):
             raise RuntimeError(f"ctypes_fields: reply {n} is wrong")
-    return (time.perf_counter_ns() - start) / count
+        trips.append(clock() - start)
+    return trips
 
 
 def run_cxx(peer, segment, count, cpu):
     out = subprocess.run([peer, "client", segment, str(count)] + ([str(cpu)] if cpu is not None else []),
                          check=True, capture_output=True, text=True).stdout
-    return float(out.strip())
+    return [float(x) for x in out.split()]
 
 
 def main():
@@ -193,10 +201,14 @@ def main():
         }
         for run in variants.values():  # warm up: page faults, caches, the echo's spin
             run(max(args.count // 10, 10))
-        samples = {name: [] for name in variants}
+        # Per run: the median trip (robust to the trips a preemption stretched
+        # to milliseconds on a shared machine) and the mean trip.
+        samples = {name: {"median": [], "mean": []} for name in variants}
         for _ in range(args.repeats):
             for name, run in variants.items():
-                samples[name].append(run(args.count))
+                trips = run(args.count)
+                samples[name]["median"].append(statistics.median(trips) if name != "cxx" else trips[0])
+                samples[name]["mean"].append(statistics.fmean(trips) if name != "cxx" else trips[1])
         box.acquire(mb.Turn.pong).publish(mb.Turn.quit)
         if echo.wait(timeout=30) != 0:
             sys.exit("bench_python.py: the echo process failed")
@@ -204,8 +216,10 @@ def main():
         raw.close()
         del box, raw
         for name, values in samples.items():
-            results[name] = {"round_trip_ns": statistics.median(values), "min_ns": min(values),
-                             "max_ns": max(values), "samples_ns": values}
+            results[name] = {"round_trip_ns": statistics.median(values["median"]),
+                             "mean_ns": statistics.median(values["mean"]),
+                             "min_median_ns": min(values["median"]), "max_median_ns": max(values["median"]),
+                             "medians_ns": values["median"], "means_ns": values["mean"]}
     finally:
         if echo is not None:
             echo.kill()
@@ -220,11 +234,13 @@ def main():
     ours = results["mailbox_python"]["round_trip_ns"]
     print(f"Python {platform.python_version()}, backend {mb.backend}, {args.count} round trips x {args.repeats} "
           f"interleaved, client CPU {client_cpu}, echo CPU {echo_cpu}")
-    print(f"{'variant':16} {'median ns':>10} {'min ns':>10} {'max ns':>10} {'vs cxx':>8} {'vs mailbox_python':>18}")
+    print("round_trip: the median trip of a run (median over runs; range over runs); mean: the mean trip")
+    print(f"{'variant':16} {'round_trip ns':>13} {'range':>17} {'mean ns':>9} {'vs cxx':>7} {'vs mailbox_python':>18}")
     for name, r in results.items():
         r["vs_cxx"] = r["round_trip_ns"] / cxx
         r["vs_mailbox_python"] = r["round_trip_ns"] / ours
-        print(f"{name:16} {r['round_trip_ns']:10.0f} {r['min_ns']:10.0f} {r['max_ns']:10.0f} {r['vs_cxx']:8.2f} "
+        spread = f"{r['min_median_ns']:.0f}-{r['max_median_ns']:.0f}"
+        print(f"{name:16} {r['round_trip_ns']:13.0f} {spread:>17} {r['mean_ns']:9.0f} {r['vs_cxx']:7.2f} "
               f"{r['vs_mailbox_python']:18.2f}")
     if args.json:
         with open(args.json, "w", encoding="utf-8") as out:

@@ -6,15 +6,18 @@
 //   echo_peer client SEGMENT COUNT [CPU]
 //     The C++ baseline: makes COUNT round trips against the echo, doing what
 //     the Python clients do (write four fields, publish, acquire, check
-//     every word), and prints the mean in ns.
+//     every word), and prints the median and the mean trip in ns.
 // SEGMENT is a named POSIX segment holding Echo at offset 0.
 #include <sched.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <numeric>
 #include <string>
+#include <vector>
 
 #include "echo.hpp"
 
@@ -59,8 +62,10 @@ int echo(mailbox::Mailbox<Echo> box) {
 int client(mailbox::Mailbox<Echo> box, std::uint64_t count) {
   auto t = box.acquire(Turn::pong);
   const std::uint64_t first = t.get<"sequence">() + 1;
-  const auto start = std::chrono::steady_clock::now();
+  std::vector<double> trips;
+  trips.reserve(count);
   for (std::uint64_t n = first; n < first + count; ++n) {
+    const auto start = std::chrono::steady_clock::now();
     t.set<"sequence">(n);
     t.set<"code">(static_cast<std::int32_t>(n & 0xffff));
     t.set<"weight">(static_cast<double>(n) * 0.5);
@@ -75,12 +80,14 @@ int client(mailbox::Mailbox<Echo> box, std::uint64_t count) {
       std::fprintf(stderr, "echo_peer client: reply %llu is wrong\n", static_cast<unsigned long long>(n));
       return 1;
     }
+    trips.push_back(
+        std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count());
   }
-  const auto elapsed = std::chrono::steady_clock::now() - start;
   // Hand the mailbox back as it was given: pong, for the next client.
   std::move(t).publish(Turn::pong);
-  std::printf("%.1f\n",
-              std::chrono::duration<double, std::nano>(elapsed).count() / static_cast<double>(count));
+  const double mean = std::accumulate(trips.begin(), trips.end(), 0.0) / static_cast<double>(count);
+  std::nth_element(trips.begin(), trips.begin() + static_cast<std::ptrdiff_t>(count / 2), trips.end());
+  std::printf("%.1f %.1f\n", trips[count / 2], mean);
   return 0;
 }
 

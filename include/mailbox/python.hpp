@@ -363,6 +363,10 @@ inline deadline deadline_after(py::handle timeout, std::string_view who) {
 // back to let Python run its signal handlers (Ctrl-C: KeyboardInterrupt).
 inline constexpr std::chrono::milliseconds signal_check_interval{20};
 
+// A wait first spins this long holding the GIL: releasing and retaking it
+// costs more than a busy peer takes to answer.
+inline constexpr std::chrono::microseconds spin_holding_gil{20};
+
 // A module-level exception class, made once per module.
 inline py::object module_exception(py::module_& m, const char* name, py::handle base, const char* doc) {
   if (py::hasattr(m, name)) return m.attr(name);
@@ -862,6 +866,42 @@ pybind11::class_<detail::bound_view<Layout, Version>> bind_layout(pybind11::modu
                                          const char* who) -> py::object {
     view& v = self.cast<view&>();
     const deadline until = detail::deadline_after(timeout, v.layout_name + "." + who);
+    const auto wait = [&v, &wanted](auto policy, deadline slice) {
+      const state_type* w = wanted.data();
+      switch (wanted.size()) {
+        case 1:
+          return v.box.acquire(w[0], policy, slice);
+        case 2:
+          return v.box.acquire_any({w[0], w[1]}, policy, slice);
+        case 3:
+          return v.box.acquire_any({w[0], w[1], w[2]}, policy, slice);
+        case 4:
+          return v.box.acquire_any({w[0], w[1], w[2], w[3]}, policy, slice);
+        case 5:
+          return v.box.acquire_any({w[0], w[1], w[2], w[3], w[4]}, policy, slice);
+        case 6:
+          return v.box.acquire_any({w[0], w[1], w[2], w[3], w[4], w[5]}, policy, slice);
+        case 7:
+          return v.box.acquire_any({w[0], w[1], w[2], w[3], w[4], w[5], w[6]}, policy, slice);
+        default:
+          return v.box.acquire_any({w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]}, policy, slice);
+      }
+    };
+    const auto invalid = [&](state_type seen) {
+      raise(PyExc_ValueError, v.layout_name + "." + who + ": the state word holds " +
+                                  detail::repr_of(detail::scalar_to<state_type>(seen)) +
+                                  ", which is not one of the layout's valid_states");
+    };
+    // A peer that answers within microseconds (a busy exchange) is caught
+    // without handing the GIL over, which costs more than such a wait.
+    {
+      auto result = wait(spin{}, std::min(until, wait_clock::now() + detail::spin_holding_gil));
+      if (result) {
+        const state_type got = result.state();
+        return py::cast(bound_token{std::move(self), &v, std::move(result).value(), got});
+      }
+      if (result.error() == wait_error::invalid_state) invalid(result.state());
+    }
     for (;;) {
       std::optional<detail::token_of<Layout>> token;
       wait_error error = wait_error::timed_out;
@@ -869,32 +909,11 @@ pybind11::class_<detail::bound_view<Layout, Version>> bind_layout(pybind11::modu
       {
         py::gil_scoped_release unlocked;
         const deadline slice = std::min(until, wait_clock::now() + detail::signal_check_interval);
-        const auto wait = [&](auto policy) {
-          const state_type* w = wanted.data();
-          switch (wanted.size()) {
-            case 1:
-              return v.box.acquire(w[0], policy, slice);
-            case 2:
-              return v.box.acquire_any({w[0], w[1]}, policy, slice);
-            case 3:
-              return v.box.acquire_any({w[0], w[1], w[2]}, policy, slice);
-            case 4:
-              return v.box.acquire_any({w[0], w[1], w[2], w[3]}, policy, slice);
-            case 5:
-              return v.box.acquire_any({w[0], w[1], w[2], w[3], w[4]}, policy, slice);
-            case 6:
-              return v.box.acquire_any({w[0], w[1], w[2], w[3], w[4], w[5]}, policy, slice);
-            case 7:
-              return v.box.acquire_any({w[0], w[1], w[2], w[3], w[4], w[5], w[6]}, policy, slice);
-            default:
-              return v.box.acquire_any({w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]}, policy, slice);
-          }
-        };
         auto result = [&] {
           if constexpr (Layout::has_blocking_waiters && mailbox::detail::has_futex) {
-            return wait(spin_then_block{});
+            return wait(spin_then_block{}, slice);
           } else {
-            return wait(spin_then_yield{});
+            return wait(spin_then_yield{}, slice);
           }
         }();
         seen = result.state();
@@ -905,11 +924,7 @@ pybind11::class_<detail::bound_view<Layout, Version>> bind_layout(pybind11::modu
         }
       }
       if (token) return py::cast(bound_token{std::move(self), &v, std::move(token), seen});
-      if (error == wait_error::invalid_state) {
-        raise(PyExc_ValueError, v.layout_name + "." + who + ": the state word holds " +
-                                    detail::repr_of(detail::scalar_to<state_type>(seen)) +
-                                    ", which is not one of the layout's valid_states");
-      }
+      if (error == wait_error::invalid_state) invalid(seen);
       if (PyErr_CheckSignals() != 0) throw py::error_already_set();
       if (!alive.is_none() && !alive().cast<bool>()) {
         // A peer that published and then died still handed us the state.
