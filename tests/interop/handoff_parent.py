@@ -1,6 +1,7 @@
 """The Python parent of the C++-worker handoff test:
-handoff_parent.py HANDOFF_PEER [COUNT]. Creates the segment with
-multiprocessing.shared_memory, starts `HANDOFF_PEER work SEGMENT`, hands it
+handoff_parent.py COUNT HANDOFF_PEER... Creates the segment with
+multiprocessing.shared_memory, starts `HANDOFF_PEER... work SEGMENT` (the
+command may start with an emulator), hands it
 COUNT messages checking every field of every reply, then shuts it down."""
 
 import os
@@ -18,7 +19,7 @@ def main(peer, count):
     worker = None
     try:
         box = m.Handoff.initialize_with_header(shm.buf, m.Step.idle)
-        worker = subprocess.Popen([peer, "work", "/" + shm.name])
+        worker = subprocess.Popen(peer + ["work", "/" + shm.name])
         t = box.acquire(m.Step.idle, timeout=0)
         for n in range(1, count + 1):
             write(t, request(n))
@@ -49,4 +50,4 @@ def main(peer, count):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 10000))
+    sys.exit(main(sys.argv[2:], int(sys.argv[1])))
