@@ -111,6 +111,37 @@ void atomic_ref_acquire_publish(benchmark::State& state) {
   benchmark::DoNotOptimize(word);
 }
 
+// --- compare-and-transition: one CAS instead of a load and a store -------------------
+
+// try_transition from the state the word holds to the same state: the CAS
+// succeeds every time, as the winning side's does. Against
+// turn/mailbox_acquire_publish, this is the price of leaving a state by
+// compare-and-swap (a LOCK CMPXCHG, a full barrier on x86-64) rather than
+// by acquire-load and release-store.
+void mailbox_try_transition(benchmark::State& state) {
+  line memory;
+  const auto box = mailbox::Mailbox<layout>::initialize(memory.bytes, turn::pinger);
+  for (auto _ : state) benchmark::DoNotOptimize(box.try_transition(turn::pinger, turn::pinger));
+}
+
+// The losing side: the CAS finds another state and stores nothing.
+void mailbox_try_transition_fails(benchmark::State& state) {
+  line memory;
+  const auto box = mailbox::Mailbox<layout>::initialize(memory.bytes, turn::pinger);
+  for (auto _ : state) benchmark::DoNotOptimize(box.try_transition(turn::ponger, turn::pinger));
+}
+
+template <std::memory_order Success, std::memory_order Failure>
+void atomic_ref_compare_exchange(benchmark::State& state) {
+  alignas(bench::cache_line) turn word = turn::pinger;
+  const std::atomic_ref<turn> ref(word);
+  for (auto _ : state) {
+    turn expected = turn::pinger;
+    benchmark::DoNotOptimize(ref.compare_exchange_strong(expected, turn::pinger, Success, Failure));
+  }
+  benchmark::DoNotOptimize(word);
+}
+
 void add(const std::string& name, void (*function)(benchmark::State&)) {
   bench::with_statistics(benchmark::RegisterBenchmark(("uncontended/" + name).c_str(), function))
       ->Unit(benchmark::kNanosecond);
@@ -137,5 +168,8 @@ int main(int argc, char** argv) {
   add("turn/mailbox_acquire_publish", mailbox_acquire_publish);
   add("turn/atomic_ref_acquire_release", atomic_ref_acquire_publish<acquire, release>);
   add("turn/atomic_ref_seq_cst", atomic_ref_acquire_publish<seq_cst, seq_cst>);
+  add("transition/mailbox_try_transition", mailbox_try_transition);
+  add("transition/mailbox_try_transition_fails", mailbox_try_transition_fails);
+  add("transition/atomic_ref_cas_acq_rel", atomic_ref_compare_exchange<std::memory_order_acq_rel, acquire>);
   return bench::run_main(argc, argv);
 }

@@ -19,6 +19,8 @@ all_suites=(gcc clang bench-aarch64 fuzz asm aarch64 aarch64-rcpc riscv64 tsan-g
 suites=("${@:-${all_suites[@]}}")
 
 require_debian_packages cmake ninja-build g++ clang catch2 libbenchmark-dev
+# time: GNU time, for the compile-cost figures (tests/CMakeLists.txt, compile_cost.wide_layouts).
+require_debian_packages time
 # relacy-dev: the wake-up protocol model; libclang-rt-14-dev: libFuzzer and the sanitizers.
 require_debian_packages relacy-dev libclang-rt-14-dev
 # The Python bindings' tests (tests/interop) in the gcc and clang suites.

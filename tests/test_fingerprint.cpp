@@ -68,6 +68,26 @@ using BaseAgain =
                     mailbox::field<"operand", std::uint64_t>, mailbox::field<"args", std::uint64_t[4]>,
                     mailbox::field<"error_msg", char[32]>>;
 
+// Overlays and flags: each differs from Viewed in one respect, with every
+// offset and size unchanged, so only the overlay bookkeeping tells them apart.
+using Viewed = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"error", std::int32_t>,
+                               mailbox::overlay<"control", mailbox::field<"arg0", std::uint64_t, 8>>,
+                               mailbox::overlay<"task", mailbox::field<"blob", std::uint64_t[2], 8>>,
+                               mailbox::flag<"shutdown", std::int32_t, 24>>;
+using ViewRenamed = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"error", std::int32_t>,
+                                    mailbox::overlay<"command", mailbox::field<"arg0", std::uint64_t, 8>>,
+                                    mailbox::overlay<"task", mailbox::field<"blob", std::uint64_t[2], 8>>,
+                                    mailbox::flag<"shutdown", std::int32_t, 24>>;
+using FlagAsField = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"error", std::int32_t>,
+                                    mailbox::overlay<"control", mailbox::field<"arg0", std::uint64_t, 8>>,
+                                    mailbox::overlay<"task", mailbox::field<"blob", std::uint64_t[2], 8>>,
+                                    mailbox::field<"shutdown", std::int32_t, 24>>;
+// The same offsets, but each field in the other overlay.
+using FieldMoved = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"error", std::int32_t>,
+                                   mailbox::overlay<"control", mailbox::field<"blob", std::uint64_t[2], 8>>,
+                                   mailbox::overlay<"task", mailbox::field<"arg0", std::uint64_t, 8>>,
+                                   mailbox::flag<"shutdown", std::int32_t, 24>>;
+
 static_assert(mailbox::fingerprint<Base> == mailbox::fingerprint<BaseAgain>,
               "fingerprints are computed at compile time");
 
@@ -87,6 +107,11 @@ TEST_CASE("changing any part of a layout changes its fingerprint", "[fingerprint
       CHECK(prints[i] != prints[j]);
     }
   }
+  // Overlays and flags are part of what both sides must agree on.
+  CHECK(mailbox::fingerprint<Viewed> != mailbox::fingerprint<ViewRenamed>);
+  CHECK(mailbox::fingerprint<Viewed> != mailbox::fingerprint<FlagAsField>);
+  CHECK(mailbox::fingerprint<Viewed> != mailbox::fingerprint<FieldMoved>);
+  CHECK(mailbox::fingerprint<ViewRenamed> != mailbox::fingerprint<FieldMoved>);
   // The positive twin: the same declaration gives the same fingerprint.
   CHECK(mailbox::fingerprint<Base> == mailbox::fingerprint<BaseAgain>);
   CHECK(mailbox::fingerprint<Base, 2> == mailbox::fingerprint<BaseAgain, 2>);
@@ -218,4 +243,34 @@ TEST_CASE("c_definitions exports the layout's computed figures for other languag
   CHECK(has("#define TASK_ARGS_SIZE " + std::to_string(sizeof(std::uint64_t[4]))));
   // The twin: another layout exports other figures.
   CHECK(mailbox::c_definitions<Longer>("TASK") != mailbox::c_definitions<Base>("TASK"));
+}
+
+TEST_CASE("c_definitions names overlay fields after their overlay and marks flags", "[fingerprint][export]") {
+  const std::string text = mailbox::c_definitions<Viewed>("FRAME");
+  INFO(text);
+  const auto has = [&](const std::string& line) { return text.find(line + "\n") != std::string::npos; };
+  CHECK(has("#define FRAME_ERROR_OFFSET 4"));
+  CHECK(has("#define FRAME_CONTROL_ARG0_OFFSET " + std::to_string(Viewed::offset_of<"arg0">)));
+  CHECK(has("#define FRAME_TASK_BLOB_OFFSET " + std::to_string(Viewed::offset_of<"blob">)));
+  CHECK(has("#define FRAME_TASK_BLOB_SIZE 16"));
+  CHECK(has("#define FRAME_SHUTDOWN_OFFSET 24"));
+  CHECK(has("#define FRAME_SHUTDOWN_FLAG 1"));
+  CHECK_FALSE(has("#define FRAME_ERROR_FLAG 1"));
+  CHECK(text.find("FRAME_ARG0_OFFSET") == std::string::npos);
+}
+
+TEST_CASE("c_definitions refuses names that collide after mangling", "[fingerprint][export]") {
+  using Dashed = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"a-b", std::int32_t>,
+                                 mailbox::field<"a_b", std::int32_t>>;
+  using Qualified =
+      mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"control_arg0", std::int32_t>,
+                      mailbox::overlay<"control", mailbox::field<"arg0", std::uint64_t>>>;
+  using Header = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"header", std::int32_t>>;
+  CHECK_THROWS_WITH(mailbox::c_definitions<Dashed>("T"), Catch::Contains("would both define T_A_B_OFFSET"));
+  CHECK_THROWS_WITH(mailbox::c_definitions<Qualified>("T"), Catch::Contains("T_CONTROL_ARG0_OFFSET"));
+  CHECK_THROWS_WITH(mailbox::c_definitions<Header>("T"), Catch::Contains("T_HEADER_SIZE"));
+  // The twin: distinct names export.
+  using Distinct = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"a_b", std::int32_t>,
+                                   mailbox::field<"a_c", std::int32_t>>;
+  CHECK_NOTHROW(mailbox::c_definitions<Distinct>("T"));
 }

@@ -9,8 +9,9 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
+#include <limits>
 #include <string_view>
-#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -42,6 +43,7 @@ struct field {
   using type = T;
   static constexpr std::size_t pinned_offset = Offset;
   static constexpr bool is_state = false;
+  static constexpr bool is_flag = false;
 };
 
 // The state word, reachable only through acquire-load and release-store.
@@ -51,6 +53,51 @@ struct state {
   using type = T;
   static constexpr std::size_t pinned_offset = Offset;
   static constexpr bool is_state = true;
+  static constexpr bool is_flag = false;
+};
+
+// A flag: an atomic word outside the token discipline, for a fact that must
+// survive the state word moving on (a shutdown request, an acknowledgement).
+// Mailbox::raise / is_raised / clear reach it; a token never does. T is a 4-
+// or 8-byte integer that std::atomic_ref handles without a lock.
+template <fixed_string Name, class T, std::size_t Offset = computed_offset>
+struct flag {
+  static constexpr fixed_string name = Name;
+  using type = T;
+  static constexpr std::size_t pinned_offset = Offset;
+  static constexpr bool is_state = false;
+  static constexpr bool is_flag = true;
+};
+
+namespace detail {
+template <class... T>
+struct type_list;
+
+constexpr std::size_t count_true(std::initializer_list<bool> flags) noexcept {
+  std::size_t n = 0;
+  for (const bool f : flags) n += f ? 1 : 0;
+  return n;
+}
+
+template <class Decl>
+inline constexpr bool is_plain_field = false;
+template <fixed_string N, class T, std::size_t O>
+inline constexpr bool is_plain_field<field<N, T, O>> = true;
+}  // namespace detail
+
+// Alternative views of the same bytes, chosen by the state (a discriminated
+// union keyed by the state word): fields of two different overlays may
+// overlap; nothing else may. Computed offsets follow C's anonymous union of
+// structs: consecutive overlays form one union, each overlay a struct in it.
+//
+//   mailbox::overlay<"control", mailbox::field<"arg0", std::uint64_t>>,
+//   mailbox::overlay<"task", mailbox::field<"args", std::byte[4096]>>
+template <fixed_string Name, class... Fields>
+struct overlay {
+  static constexpr bool holds_only_fields =
+      detail::count_true({detail::is_plain_field<Fields>...}) == sizeof...(Fields);
+  static constexpr fixed_string name = Name;
+  using fields = detail::type_list<Fields...>;
 };
 
 // Pins the layout's size; every field must end within it.
@@ -92,6 +139,8 @@ struct field_info {
   std::size_t alignment;
   bool is_state;
   bool is_pinned;
+  std::string_view overlay;  // the overlay it belongs to; empty for the others
+  bool is_flag;
 };
 
 namespace detail {
@@ -102,6 +151,13 @@ template <fixed_string N, class T, std::size_t O>
 struct is_member_decl<field<N, T, O>> : std::true_type {};
 template <fixed_string N, class T, std::size_t O>
 struct is_member_decl<state<N, T, O>> : std::true_type {};
+template <fixed_string N, class T, std::size_t O>
+struct is_member_decl<flag<N, T, O>> : std::true_type {};
+
+template <class Decl>
+struct is_overlay_decl : std::false_type {};
+template <fixed_string N, class... F>
+struct is_overlay_decl<overlay<N, F...>> : std::true_type {};
 
 template <class Decl>
 struct is_total_size_decl : std::false_type {};
@@ -116,10 +172,75 @@ struct is_valid_states_decl<valid_states<V...>> : std::true_type {};
 template <class Decl>
 struct is_blocking_decl : std::is_same<Decl, blocking_waiters> {};
 
-// The declarations that Keep<Decl>::value selects, in order, as a std::tuple.
+// A list of types, and the few operations the layout needs on it. Every
+// operation here is a pack expansion or a shallow specialisation, never a
+// fold: clang refuses folds nested deeper than 256 (-fbracket-depth), and a
+// layout may have hundreds of members.
+template <class... T>
+struct type_list {
+  static constexpr std::size_t size = sizeof...(T);
+};
+
+template <class Decl>
+inline constexpr bool overlay_holds_only_fields = true;
+template <fixed_string N, class... F>
+inline constexpr bool overlay_holds_only_fields<overlay<N, F...>> = overlay<N, F...>::holds_only_fields;
+
+// The members a declaration contributes: itself, an overlay's fields, or
+// nothing (an option).
+template <class Decl>
+struct members_of {
+  using type = std::conditional_t<is_member_decl<Decl>::value, type_list<Decl>, type_list<>>;
+};
+template <fixed_string N, class... F>
+struct members_of<overlay<N, F...>> {
+  // A bad overlay (layout reports it) contributes no members, so it is
+  // reported once.
+  using type = std::conditional_t<overlay<N, F...>::holds_only_fields, type_list<F...>, type_list<>>;
+};
+
+template <class... Lists>
+struct concat {
+  using type = type_list<>;
+};
+template <class... A>
+struct concat<type_list<A...>> {
+  using type = type_list<A...>;
+};
+template <class... A, class... B>
+struct concat<type_list<A...>, type_list<B...>> {
+  using type = type_list<A..., B...>;
+};
+template <class... A, class... B, class... C, class... D, class... Rest>
+struct concat<type_list<A...>, type_list<B...>, type_list<C...>, type_list<D...>, Rest...>
+    : concat<type_list<A..., B..., C..., D...>, Rest...> {};
+template <class... A, class... B, class... Rest>
+struct concat<type_list<A...>, type_list<B...>, Rest...> : concat<type_list<A..., B...>, Rest...> {};
+
+// The I-th type of a list in constant template depth: overload resolution
+// picks the one base class indexed<I, T> of the indexer.
+template <std::size_t I, class T>
+struct indexed {
+  using type = T;
+};
+template <class Indices, class... T>
+struct indexer;
+template <std::size_t... I, class... T>
+struct indexer<std::index_sequence<I...>, T...> : indexed<I, T>... {};
+template <std::size_t I, class T>
+indexed<I, T> select(const indexed<I, T>&);
+
+template <std::size_t I, class List>
+struct list_at;
+template <std::size_t I, class... T>
+struct list_at<I, type_list<T...>> {
+  using type = typename decltype(select<I>(indexer<std::index_sequence_for<T...>, T...>{}))::type;
+};
+
+// The declarations that Keep<Decl>::value selects, in order, as a type_list.
 template <template <class> class Keep, class... Decls>
-using tuple_of = decltype(std::tuple_cat(
-    std::declval<std::conditional_t<Keep<Decls>::value, std::tuple<Decls>, std::tuple<>>>()...));
+using list_of =
+    typename concat<std::conditional_t<Keep<Decls>::value, type_list<Decls>, type_list<>>...>::type;
 
 // The mark a sleeping waiter sets in a blocking layout's state word.
 inline constexpr std::uint32_t waiter_mark = std::uint32_t{1} << 31;
@@ -179,9 +300,16 @@ constexpr std::size_t state_alignment() {
   }
 }
 
+// A flag is a plain integer word (no enum: it holds a count or a yes/no).
+template <class T>
+constexpr bool is_valid_flag_type() {
+  return !std::is_enum_v<T> && is_valid_state_type<T>();
+}
+
+// Atomic words (the state word and flags) are aligned for std::atomic_ref.
 template <class Decl>
 constexpr std::size_t decl_alignment() {
-  if constexpr (Decl::is_state) {
+  if constexpr (Decl::is_state || Decl::is_flag) {
     return state_alignment<typename Decl::type>();
   } else {
     return align_of_or_one<typename Decl::type>();
@@ -220,10 +348,36 @@ struct in_field {
     return Ok;
   }
   template <bool Ok>
+  static constexpr bool flag_type_is_lock_free_integer() {
+    static_assert(Ok,
+                  "mailbox::layout: a flag's type must be a 4- or 8-byte integer (not bool, not an enum) "
+                  "and std::atomic_ref of it must be always lock-free");
+    return Ok;
+  }
+  template <bool Ok>
+  static constexpr bool overlay_name_is_not_empty() {
+    static_assert(Ok, "mailbox::layout: an overlay's name must not be empty");
+    return Ok;
+  }
+  template <bool Ok, class Other>
+  static constexpr bool overlay_name_is_unique() {
+    static_assert(Ok,
+                  "mailbox::layout: an overlay's name is already used by a field, a flag, the state word "
+                  "or another overlay (names are unique across the whole layout)");
+    return Ok;
+  }
+  template <bool Ok>
   static constexpr bool pinned_offset_is_aligned() {
     static_assert(Ok,
                   "mailbox::layout: a pinned offset is not a multiple of the field type's "
                   "alignment (for the state word: std::atomic_ref's required_alignment)");
+    return Ok;
+  }
+  template <bool Ok>
+  static constexpr bool offset_plus_size_does_not_overflow() {
+    static_assert(Ok,
+                  "mailbox::layout: a field's offset plus its size does not fit in std::size_t (a pinned "
+                  "offset near SIZE_MAX?)");
     return Ok;
   }
   template <bool Ok>
@@ -233,12 +387,16 @@ struct in_field {
   }
   template <bool Ok, class Other>
   static constexpr bool name_is_unique() {
-    static_assert(Ok, "mailbox::layout: two fields have the same name");
+    static_assert(Ok,
+                  "mailbox::layout: two fields have the same name (names are unique across the whole "
+                  "layout: state word, fields, flags and overlays)");
     return Ok;
   }
   template <bool Ok, class Other>
   static constexpr bool does_not_overlap() {
-    static_assert(Ok, "mailbox::layout: two fields overlap (the state word included)");
+    static_assert(Ok,
+                  "mailbox::layout: two fields overlap (only fields of two different overlays may share "
+                  "bytes; the state word, flags, common fields and the fields of one overlay may not)");
     return Ok;
   }
 };
@@ -249,8 +407,20 @@ auto spell_field(std::index_sequence<I...>) -> in_field<Name.value[I]...>;
 template <fixed_string Name>
 using in_field_named = decltype(spell_field<Name>(std::make_index_sequence<Name.size()>{}));
 
+// offset rounded up to a multiple of alignment, or SIZE_MAX if that does not
+// fit: the layout then reports the member that overflowed.
 constexpr std::size_t align_up(std::size_t offset, std::size_t alignment) {
+  if (offset > std::numeric_limits<std::size_t>::max() - (alignment - 1)) {
+    return std::numeric_limits<std::size_t>::max();
+  }
   return (offset + alignment - 1) / alignment * alignment;
+}
+
+// Where a member of `size` bytes at `offset` ends, or SIZE_MAX if that does
+// not fit in std::size_t.
+constexpr std::size_t end_of(std::size_t offset, std::size_t size) {
+  return offset > std::numeric_limits<std::size_t>::max() - size ? std::numeric_limits<std::size_t>::max()
+                                                                 : offset + size;
 }
 
 }  // namespace detail
@@ -267,56 +437,141 @@ constexpr std::size_t align_up(std::size_t offset, std::size_t alignment) {
 // by total_size<N>.
 template <class... Decls>
 class layout {
-  static_assert(((detail::is_member_decl<Decls>::value || detail::is_total_size_decl<Decls>::value ||
-                  detail::is_valid_states_decl<Decls>::value || detail::is_blocking_decl<Decls>::value) &&
-                 ...),
-                "mailbox::layout: accepts only mailbox::field<...>, mailbox::state<...> and "
-                "mailbox::total_size<...>, and the options mailbox::valid_states<...> and "
-                "mailbox::blocking_waiters");
+  static_assert(detail::count_true({(detail::is_member_decl<Decls>::value ||
+                                     detail::is_overlay_decl<Decls>::value ||
+                                     detail::is_total_size_decl<Decls>::value ||
+                                     detail::is_valid_states_decl<Decls>::value ||
+                                     detail::is_blocking_decl<Decls>::value)...}) == sizeof...(Decls),
+                "mailbox::layout: accepts only mailbox::field<...>, mailbox::state<...>, mailbox::flag<...>, "
+                "mailbox::overlay<...> and mailbox::total_size<...>, and the options "
+                "mailbox::valid_states<...> and mailbox::blocking_waiters");
 
-  using members = detail::tuple_of<detail::is_member_decl, Decls...>;
+  static_assert(detail::count_true({detail::overlay_holds_only_fields<Decls>...}) == sizeof...(Decls),
+                "mailbox::overlay: holds only mailbox::field<...> (no state word, flag, nested overlay "
+                "or option)");
+
+  // Every member in declaration order, an overlay's fields in its place.
+  using members = typename detail::concat<typename detail::members_of<Decls>::type...>::type;
+  using overlays = detail::list_of<detail::is_overlay_decl, Decls...>;
   static constexpr std::size_t total_size_count =
-      (std::size_t{detail::is_total_size_decl<Decls>::value} + ... + 0);
+      detail::count_true({detail::is_total_size_decl<Decls>::value...});
   static_assert(total_size_count <= 1, "mailbox::layout: more than one mailbox::total_size<...>");
-  using valid_states_decls = detail::tuple_of<detail::is_valid_states_decl, Decls...>;
-  static_assert(std::tuple_size_v<valid_states_decls> <= 1,
-                "mailbox::layout: more than one mailbox::valid_states<...>");
+  using valid_states_decls = detail::list_of<detail::is_valid_states_decl, Decls...>;
+  static_assert(valid_states_decls::size <= 1, "mailbox::layout: more than one mailbox::valid_states<...>");
   static constexpr std::size_t blocking_count =
-      (std::size_t{detail::is_blocking_decl<Decls>::value} + ... + 0);
+      detail::count_true({detail::is_blocking_decl<Decls>::value...});
   static_assert(blocking_count <= 1, "mailbox::layout: mailbox::blocking_waiters given more than once");
 
  public:
-  static constexpr std::size_t field_count = std::tuple_size_v<members>;
+  // Every member: the state word, common fields, overlay fields and flags.
+  static constexpr std::size_t field_count = members::size;
+  static constexpr std::size_t overlay_count = overlays::size;
+
+  // The overlays' names in declaration order.
+  static constexpr std::array<std::string_view, overlay_count> overlay_names =
+      []<class... O>(detail::type_list<O...>) {
+        return std::array<std::string_view, overlay_count>{O::name.view()...};
+      }(overlays{});
 
  private:
   template <std::size_t I>
-  using member = std::tuple_element_t<I, members>;
+  using member = typename detail::list_at<I, members>::type;
+  template <std::size_t I>
+  using overlay_decl = typename detail::list_at<I, overlays>::type;
 
-  static constexpr std::size_t state_count = []<std::size_t... I>(std::index_sequence<I...>) {
-    return (std::size_t{member<I>::is_state} + ... + 0);
-  }
-  (std::make_index_sequence<field_count>{});
+  static constexpr std::size_t state_count = []<class... M>(detail::type_list<M...>) {
+    return detail::count_true({M::is_state...});
+  }(members{});
   static_assert(state_count != 0, "mailbox::layout: needs exactly one mailbox::state<...>; found none");
   static_assert(state_count <= 1, "mailbox::layout: needs exactly one mailbox::state<...>; found several");
 
-  static constexpr std::array<field_info, field_count> compute_fields() {
-    std::array<field_info, field_count> out{};
-    std::size_t next = 0;
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (
-          [&] {
-            using M = member<I>;
-            const std::size_t alignment = detail::decl_alignment<M>();
-            const bool pinned = M::pinned_offset != computed_offset;
-            const std::size_t offset = pinned ? M::pinned_offset : detail::align_up(next, alignment);
-            const std::size_t size = detail::size_of_or_zero<typename M::type>();
-            out[I] = field_info{M::name.view(), offset, size, alignment, M::is_state, pinned};
-            next = offset + size;
-          }(),
-          ...);
+  // Places one member at its pinned offset or at the next multiple of its
+  // alignment after `next`, and moves `next` past it. The sums saturate at
+  // SIZE_MAX instead of wrapping, so an offset near the top of the address
+  // space cannot come back as a small one; the checks below report it.
+  template <class M>
+  static constexpr field_info place(std::size_t& next, std::string_view in_overlay) {
+    const std::size_t alignment = detail::decl_alignment<M>();
+    const bool pinned = M::pinned_offset != computed_offset;
+    const std::size_t offset = pinned ? M::pinned_offset : detail::align_up(next, alignment);
+    const std::size_t size = detail::size_of_or_zero<typename M::type>();
+    next = detail::end_of(offset, size);
+    return field_info{M::name.view(), offset, size, alignment, M::is_state, pinned, in_overlay, M::is_flag};
+  }
+
+  // What each top-level declaration is, and an overlay's alignment (the
+  // largest of its fields'), for laying out a run of overlays as one union.
+  template <class D>
+  static constexpr std::size_t overlay_alignment() {
+    if constexpr (detail::is_overlay_decl<D>::value) {
+      return []<class... F>(detail::type_list<F...>) {
+        return std::max({std::size_t{1}, detail::decl_alignment<F>()...});
+      }(typename D::fields{});
+    } else {
+      return 0;  // not an overlay
     }
-    (std::make_index_sequence<field_count>{});
-    return out;
+  }
+  static constexpr std::array<bool, sizeof...(Decls)> declares_member{
+      detail::is_member_decl<Decls>::value...};
+  static constexpr std::array<std::size_t, sizeof...(Decls)> overlay_alignments{
+      overlay_alignment<Decls>()...};
+
+  struct cursor {
+    std::array<field_info, field_count> out{};
+    std::size_t next = 0;    // where the next common member may start
+    std::size_t member = 0;  // index into out
+    std::size_t decl = 0;    // index into Decls
+    bool in_union = false;   // inside a run of consecutive overlays
+    std::size_t union_alignment = 1;
+    std::size_t union_start = 0;
+    std::size_t union_end = 0;
+
+    constexpr void end_union() {
+      if (in_union) next = detail::align_up(union_end, union_alignment);
+      in_union = false;
+    }
+  };
+
+  // C's anonymous union of structs: a run of consecutive overlays (options in
+  // between do not break it; a field, flag or state word does) is one union.
+  // The union starts at the cursor rounded up to the largest alignment of any
+  // of its overlays; each overlay is a struct starting there, its computed
+  // fields following struct rules; the union ends at the largest overlay's
+  // end rounded up to that overlay's alignment, then to the union's; the
+  // next common member continues from there. Pinned offsets are absolute.
+  template <class D>
+  static constexpr void lay_out(cursor& c) {
+    if constexpr (detail::is_overlay_decl<D>::value && detail::overlay_holds_only_fields<D>) {
+      if (!c.in_union) {
+        c.union_alignment = 1;
+        for (std::size_t d = c.decl; d < sizeof...(Decls) && !declares_member[d]; ++d) {
+          c.union_alignment = std::max(c.union_alignment, std::max(overlay_alignments[d], std::size_t{1}));
+        }
+        c.union_start = detail::align_up(c.next, c.union_alignment);
+        c.union_end = c.union_start;
+        c.in_union = true;
+      }
+      std::size_t next = c.union_start;
+      std::size_t end = c.union_start;
+      [&]<class... F>(detail::type_list<F...>) {
+        const bool in_order[] = {
+            true, (c.out[c.member++] = place<F>(next, D::name.view()), end = std::max(end, next), true)...};
+        (void)in_order;
+      }(typename D::fields{});
+      c.union_end = std::max(c.union_end, detail::align_up(end, overlay_alignments[c.decl]));
+    } else if constexpr (detail::is_member_decl<D>::value) {
+      c.end_union();
+      c.out[c.member++] = place<D>(c.next, {});
+    }
+    ++c.decl;
+  }
+
+  static constexpr std::array<field_info, field_count> compute_fields() {
+    cursor c{};
+    // A braced list runs its elements in order, one declaration after the other.
+    const bool in_order[] = {true, (lay_out<Decls>(c), true)...};
+    (void)in_order;
+    return c.out;
   }
 
  public:
@@ -333,52 +588,151 @@ class layout {
 
   static constexpr std::size_t size = [] {
     if constexpr (has_pinned_size) {
-      return (std::size_t{} + ... + [] {
-        if constexpr (detail::is_total_size_decl<Decls>::value) {
-          return Decls::value;
-        } else {
-          return std::size_t{0};
-        }
-      }());
+      return detail::list_at<0, detail::list_of<detail::is_total_size_decl, Decls...>>::type::value;
     } else {
       std::size_t end = 0;
-      for (const field_info& f : fields) end = std::max(end, f.offset + f.size);
+      for (const field_info& f : fields) end = std::max(end, detail::end_of(f.offset, f.size));
       return detail::align_up(end, alignment);
     }
   }();
 
  private:
-  template <std::size_t I>
-  static constexpr bool check_field() {
-    using M = member<I>;
+  // What is wrong with the layout, if anything: the first offender in
+  // declaration order, found by one constexpr pass (sort by offset, sweep),
+  // and then reported by instantiating detail::in_field_named for that one
+  // member only, so the compiler's note names it without the cost of a
+  // template per member or per pair of members.
+  enum class problem_kind {
+    none,
+    empty_name,
+    not_a_sized_object,
+    state_not_a_lock_free_word,
+    flag_not_a_lock_free_integer,
+    payload_not_trivially_copyable,
+    overlay_name_empty,
+    overlay_name_taken,
+    misaligned_pin,
+    offset_overflows,
+    past_total_size,
+    duplicate_name,
+    overlap,
+  };
+  struct problem {
+    problem_kind kind = problem_kind::none;
+    std::size_t index = 0;
+    std::size_t other = 0;
+  };
+
+  template <class M>
+  static constexpr problem_kind type_problem() {
     using T = typename M::type;
-    using diagnose = detail::in_field_named<M::name>;
-    constexpr field_info f = fields[I];
-    bool ok = diagnose::template name_is_not_empty<M::name.size() != 0>();
-    ok = ok && diagnose::template type_is_a_sized_object<detail::is_sized_object_v<T>>();
-    if constexpr (M::is_state) {
-      ok = ok && diagnose::template state_type_is_lock_free_word<detail::is_valid_state_type<T>()>();
+    if constexpr (M::name.size() == 0) {
+      return problem_kind::empty_name;
+    } else if constexpr (!detail::is_sized_object_v<T>) {
+      return problem_kind::not_a_sized_object;
+    } else if constexpr (M::is_state) {
+      return detail::is_valid_state_type<T>() ? problem_kind::none : problem_kind::state_not_a_lock_free_word;
+    } else if constexpr (M::is_flag) {
+      return detail::is_valid_flag_type<T>() ? problem_kind::none
+                                             : problem_kind::flag_not_a_lock_free_integer;
     } else {
-      ok = ok && diagnose::template payload_is_trivially_copyable<std::is_trivially_copyable_v<T>>();
+      return std::is_trivially_copyable_v<T> ? problem_kind::none
+                                             : problem_kind::payload_not_trivially_copyable;
     }
-    ok = ok && diagnose::template pinned_offset_is_aligned<f.offset % f.alignment == 0>();
-    ok = ok && diagnose::template ends_within_total_size<(f.offset + f.size <= size)>();
-    return ok;
   }
 
-  template <std::size_t I, std::size_t J>
-  static constexpr bool check_pair() {
-    if constexpr (I >= J) {
+  static constexpr problem find_problem() {
+    constexpr std::array<problem_kind, field_count> by_type = []<class... M>(detail::type_list<M...>) {
+      return std::array<problem_kind, field_count>{type_problem<M>()...};
+    }(members{});
+    for (std::size_t i = 0; i < field_count; ++i) {
+      const field_info& f = fields[i];
+      problem_kind kind = by_type[i];
+      if (kind == problem_kind::none && f.offset % f.alignment != 0) kind = problem_kind::misaligned_pin;
+      if (kind == problem_kind::none && f.offset > std::numeric_limits<std::size_t>::max() - f.size) {
+        kind = problem_kind::offset_overflows;
+      }
+      if (kind == problem_kind::none && has_pinned_size && f.offset + f.size > size) {
+        kind = problem_kind::past_total_size;
+      }
+      if (kind != problem_kind::none) return {kind, i, i};
+    }
+    // Names: a few thousand string comparisons at most, in one function.
+    for (std::size_t o = 0; o < overlay_count; ++o) {
+      if (overlay_names[o].empty()) return {problem_kind::overlay_name_empty, o, o};
+      for (std::size_t p = o + 1; p < overlay_count; ++p) {
+        if (overlay_names[o] == overlay_names[p]) return {problem_kind::overlay_name_taken, o, o};
+      }
+      for (const field_info& f : fields) {
+        if (f.name == overlay_names[o]) return {problem_kind::overlay_name_taken, o, o};
+      }
+    }
+    for (std::size_t i = 0; i < field_count; ++i) {
+      for (std::size_t j = i + 1; j < field_count; ++j) {
+        if (fields[i].name == fields[j].name) return {problem_kind::duplicate_name, i, j};
+      }
+    }
+    // Overlaps: sorted by offset, a member can only collide with the ones
+    // that start before it ends. Only fields of two different overlays may
+    // share bytes. Of all colliding pairs, the one whose earlier-declared
+    // member comes first is reported.
+    std::array<std::size_t, field_count> by_offset{};
+    for (std::size_t i = 0; i < field_count; ++i) by_offset[i] = i;
+    std::sort(by_offset.begin(), by_offset.end(), [](std::size_t a, std::size_t b) {
+      return fields[a].offset < fields[b].offset || (fields[a].offset == fields[b].offset && a < b);
+    });
+    problem first{};
+    for (std::size_t k = 0; k < field_count; ++k) {
+      const field_info& a = fields[by_offset[k]];
+      for (std::size_t m = k + 1; m < field_count && fields[by_offset[m]].offset < a.offset + a.size; ++m) {
+        const field_info& b = fields[by_offset[m]];
+        if (!a.overlay.empty() && !b.overlay.empty() && a.overlay != b.overlay) continue;
+        const std::size_t i = std::min(by_offset[k], by_offset[m]);
+        const std::size_t j = std::max(by_offset[k], by_offset[m]);
+        if (first.kind == problem_kind::none || i < first.index || (i == first.index && j < first.other)) {
+          first = {problem_kind::overlap, i, j};
+        }
+      }
+    }
+    return first;
+  }
+
+  template <problem P>
+  static constexpr bool report() {
+    if constexpr (P.kind == problem_kind::none) {
       return true;
+    } else if constexpr (P.kind == problem_kind::overlay_name_empty ||
+                         P.kind == problem_kind::overlay_name_taken) {
+      using diagnose = detail::in_field_named<overlay_decl<P.index>::name>;
+      if constexpr (P.kind == problem_kind::overlay_name_empty) {
+        return diagnose::template overlay_name_is_not_empty<false>();
+      } else {
+        return diagnose::template overlay_name_is_unique<false, diagnose>();
+      }
     } else {
-      using diagnose = detail::in_field_named<member<I>::name>;
-      using other = detail::in_field_named<member<J>::name>;
-      constexpr field_info a = fields[I];
-      constexpr field_info b = fields[J];
-      constexpr bool same_name = a.name == b.name;
-      constexpr bool disjoint = a.offset + a.size <= b.offset || b.offset + b.size <= a.offset;
-      return diagnose::template name_is_unique<!same_name, other>() &&
-             diagnose::template does_not_overlap<disjoint, other>();
+      using diagnose = detail::in_field_named<member<P.index>::name>;
+      using other = detail::in_field_named<member<P.other>::name>;
+      if constexpr (P.kind == problem_kind::empty_name) {
+        return diagnose::template name_is_not_empty<false>();
+      } else if constexpr (P.kind == problem_kind::not_a_sized_object) {
+        return diagnose::template type_is_a_sized_object<false>();
+      } else if constexpr (P.kind == problem_kind::state_not_a_lock_free_word) {
+        return diagnose::template state_type_is_lock_free_word<false>();
+      } else if constexpr (P.kind == problem_kind::flag_not_a_lock_free_integer) {
+        return diagnose::template flag_type_is_lock_free_integer<false>();
+      } else if constexpr (P.kind == problem_kind::payload_not_trivially_copyable) {
+        return diagnose::template payload_is_trivially_copyable<false>();
+      } else if constexpr (P.kind == problem_kind::misaligned_pin) {
+        return diagnose::template pinned_offset_is_aligned<false>();
+      } else if constexpr (P.kind == problem_kind::offset_overflows) {
+        return diagnose::template offset_plus_size_does_not_overflow<false>();
+      } else if constexpr (P.kind == problem_kind::past_total_size) {
+        return diagnose::template ends_within_total_size<false>();
+      } else if constexpr (P.kind == problem_kind::duplicate_name) {
+        return diagnose::template name_is_unique<false, other>();
+      } else {
+        return diagnose::template does_not_overlap<false, other>();
+      }
     }
   }
 
@@ -386,11 +740,14 @@ class layout {
     if constexpr (state_count != 1) {
       return false;  // already reported; more checks would only add noise
     } else {
-      return []<std::size_t... I>(std::index_sequence<I...>) { return (check_field<I>() && ...); }
-      (std::make_index_sequence<field_count>{})&&[]<std::size_t... K>(std::index_sequence<K...>) {
-        return (check_pair<K / field_count, K % field_count>() && ...);
-      }
-      (std::make_index_sequence<field_count * field_count>{});
+      constexpr bool members_ok = report<find_problem()>();
+      // An array of mailboxes (or a mailbox after another one) is aligned
+      // only if the size is a multiple of the alignment.
+      static_assert(!members_ok || size % alignment == 0,
+                    "mailbox::layout: mailbox::total_size<N> is not a multiple of the layout's alignment "
+                    "(the largest alignment of its fields), so the next mailbox in an array would be "
+                    "misaligned");
+      return members_ok && size % alignment == 0;
     }
   }();
 
@@ -402,10 +759,9 @@ class layout {
     }
     return field_count;
   }();
-  using state_decl =
-      std::tuple_element_t<state_index,
-                           decltype(std::tuple_cat(std::declval<members>(),
-                                                   std::declval<std::tuple<state<"", std::uint32_t, 0>>>()))>;
+  using state_decl = typename detail::list_at<
+      state_index,
+      typename detail::concat<members, detail::type_list<state<"", std::uint32_t, 0>>>::type>::type;
 
  public:
   // The position of the field in declaration order; field_count if none has
@@ -422,9 +778,15 @@ class layout {
   template <fixed_string Name>
   static constexpr bool has = index_of<Name> < field_count;
 
-  // True when Name is a payload field, that is, a field other than the state word.
+  // True when Name is a payload field (common or in an overlay): neither the
+  // state word nor a flag. Only these are reachable through a token.
   template <fixed_string Name>
-  static constexpr bool has_payload = has<Name>&& index_of<Name> != state_index;
+  static constexpr bool has_payload = has<Name> && !fields[index_of<Name> % field_count].is_state &&
+                                      !fields[index_of<Name> % field_count].is_flag;
+
+  // True when Name is a flag (Mailbox::raise / is_raised / clear).
+  template <fixed_string Name>
+  static constexpr bool is_flag = has<Name>&& fields[index_of<Name> % field_count].is_flag;
 
   template <fixed_string Name>
   requires has<Name>
@@ -433,6 +795,32 @@ class layout {
   template <fixed_string Name>
   requires has<Name>
   using type_of = typename member<index_of<Name>>::type;
+
+  // The overlay a member belongs to; empty for common fields, the state word
+  // and flags.
+  template <fixed_string Name>
+  requires has<Name>
+  static constexpr std::string_view overlay_of = fields[index_of<Name>].overlay;
+
+  // True when the layout declares an overlay of that name.
+  template <fixed_string Name>
+  static constexpr bool has_overlay = [] {
+    for (const std::string_view o : overlay_names) {
+      if (o == Name.view()) return true;
+    }
+    return false;
+  }();
+
+  // True when Field is a field of the overlay named Overlay.
+  template <fixed_string Field, fixed_string Overlay>
+  static constexpr bool in_overlay =
+      has<Field>&& Overlay.size() != 0 && fields[index_of<Field> % field_count].overlay == Overlay.view();
+
+  static constexpr std::size_t flag_count = [] {
+    std::size_t n = 0;
+    for (const field_info& f : fields) n += f.is_flag ? 1 : 0;
+    return n;
+  }();
 
   using state_type = typename state_decl::type;
   static constexpr std::string_view state_name = state_decl::name.view();
@@ -443,12 +831,11 @@ class layout {
   static constexpr bool has_blocking_waiters = blocking_count == 1;
 
   // True when the layout lists its states with mailbox::valid_states<...>.
-  static constexpr bool declares_valid_states = std::tuple_size_v<valid_states_decls> == 1;
+  static constexpr bool declares_valid_states = valid_states_decls::size == 1;
 
  private:
-  using valid_states_decl =
-      std::tuple_element_t<0, decltype(std::tuple_cat(std::declval<valid_states_decls>(),
-                                                      std::declval<std::tuple<valid_states<>>>()))>;
+  using valid_states_decl = typename detail::list_at<
+      0, typename detail::concat<valid_states_decls, detail::type_list<valid_states<>>>::type>::type;
   static constexpr bool valid_states_have_state_type = valid_states_decl::template all_of_type<state_type>;
 
  public:
@@ -505,10 +892,11 @@ class layout {
   // declaration order; Field is the field<...> or state<...> declaration.
   template <class F>
   static constexpr void for_each_field(F&& f) {
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (f.template operator()<member<I>, fields[I].offset>(), ...);
-    }
-    (std::make_index_sequence<field_count>{});
+    [&]<class... M, std::size_t... I>(detail::type_list<M...>, std::index_sequence<I...>) {
+      // A braced list, not a fold: it runs in order and has no nesting limit.
+      const bool in_order[] = {true, (f.template operator()<M, fields[I].offset>(), true)...};
+      (void)in_order;
+    }(members{}, std::make_index_sequence<field_count>{});
   }
 
   static constexpr bool is_valid = checked && valid_states_checked;

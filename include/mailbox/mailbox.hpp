@@ -2,8 +2,11 @@
 #pragma once
 
 #include "arch.hpp"         // IWYU pragma: export
+#include "array.hpp"        // IWYU pragma: export
+#include "endpoint.hpp"     // IWYU pragma: export
 #include "fingerprint.hpp"  // IWYU pragma: export
 #include "layout.hpp"       // IWYU pragma: export
+#include "protocol.hpp"     // IWYU pragma: export
 #include "view.hpp"         // IWYU pragma: export
 #include "wait.hpp"         // IWYU pragma: export
 #if __has_include(<sys/mman.h>)

@@ -113,6 +113,11 @@ template <class Layout, fixed_string Name>
 concept names_a_text_field = names_an_array_payload_field<Layout, Name> &&
     (std::is_same_v<std::remove_extent_t<typename Layout::template type_of<Name>>, char>);
 
+// A mailbox::flag<...> of the layout: an atomic word outside the token
+// discipline (Mailbox::raise, is_raised, clear).
+template <class Layout, fixed_string Name>
+concept names_a_flag = Layout::template is_flag<Name>;
+
 template <valid_layout Layout>
 class Mailbox {
  public:
@@ -339,9 +344,82 @@ class Mailbox {
     return std::span<std::byte, Layout::size>(base_, Layout::size);
   }
 
- private:
-  template <class Accept, class Policy, class Liveness>
-  [[nodiscard]] wait_result wait_until(Accept accept, Policy policy, deadline until, Liveness& alive) const {
+  // --- Protocols: compare-and-transition, flags, waits with the caller's valid states ---
+
+  // Moves the state from `from` to `to` if it is `from` now, in one
+  // compare-and-swap; true if this call moved it. For a state that two
+  // parties may leave (a protocol's state with several owners): exactly one
+  // of their try_transition() calls succeeds. No token is involved: the
+  // payload is not handed over by this call, only ordered by it.
+  //
+  // acq_rel on success: pairs as an acquire with the release (publish or
+  // try_transition) that stored `from`, and as a release with whoever
+  // acquires `to`. acquire on failure: the caller may act on the state it
+  // lost to. One LOCK CMPXCHG on x86-64, one CASAL (or one LDAXR/STLXR loop
+  // without LSE) on AArch64, std::atomic_ref elsewhere.
+  //
+  // With blocking_waiters the word may carry a sleeper's mark: the CAS
+  // succeeds with or without it, and wakes the sleepers when it replaced a
+  // marked word (the same argument as publish(): both RMWs are on one word).
+  // A `to` using the mark bit aborts, as in publish(); a `from` using it is
+  // a state the word never holds, so the call returns false.
+  [[nodiscard, gnu::always_inline]] bool try_transition(state_type from, state_type to) const noexcept {
+    using word = detail::word_for<state_type>;
+    word& state_word = *reinterpret_cast<word*>(base_ + Layout::state_offset);
+    word expected = std::bit_cast<word>(from);
+    const word desired = std::bit_cast<word>(to);
+    if constexpr (Layout::has_blocking_waiters) {
+      if (desired & detail::waiter_mark) detail::state_uses_waiter_mark();
+      if (expected & detail::waiter_mark) return false;
+      const word unmarked = expected;
+      // Without a mark the first CAS succeeds. With one it fails and
+      // reports the marked word; the second attempt replaces that, unless
+      // the state moved on meanwhile.
+      while (!arch::compare_exchange(state_word, expected, desired)) {
+        if ((expected & ~detail::waiter_mark) != unmarked) return false;
+      }
+      if constexpr (detail::has_futex) {
+        if (expected & detail::waiter_mark) [[unlikely]]
+          detail::futex_wake_all(&state_word);
+      }
+      return true;
+    } else {
+      return arch::compare_exchange(state_word, expected, desired);
+    }
+  }
+
+  // Flags (mailbox::flag<"name", T>): atomic words outside the token
+  // discipline, for facts that must survive the state word moving on (a
+  // shutdown request, an acknowledgement). Either side may call these at any
+  // time; a flag carries no payload with it beyond what its release orders.
+  //
+  // raise() release-stores 1, so every write made before it is visible to a
+  // caller whose is_raised() (an acquire-load) sees the flag raised; clear()
+  // release-stores 0. is_raised() tests the word for non-zero, so a flag
+  // another language sets to any non-zero value counts as raised.
+  template <fixed_string Name>
+  requires names_a_flag<Layout, Name>
+  [[gnu::always_inline]] void raise() const noexcept { store_flag<Name>(1); }
+
+  template <fixed_string Name>
+  requires names_a_flag<Layout, Name>
+  [[gnu::always_inline]] void clear() const noexcept { store_flag<Name>(0); }
+
+  template <fixed_string Name>
+  requires names_a_flag<Layout, Name>
+  [[nodiscard, gnu::always_inline]] bool is_raised() const noexcept {
+    using word = detail::word_for<typename Layout::template type_of<Name>>;
+    // Pairs with the release-store of raise() or clear().
+    return arch::load_acquire(*reinterpret_cast<const word*>(base_ + Layout::template offset_of<Name>)) != 0;
+  }
+
+  // The checked wait of acquire(expected, policy, ...) for any set of
+  // states: waits until accept(state) holds, reporting wait_error::
+  // invalid_state for a state for which is_valid(state) is false (a
+  // protocol passes its own states). For wrappers such as mailbox::endpoint.
+  template <class Accept, class IsValid, wait_policy Policy, liveness_check Liveness = always_alive>
+  [[nodiscard]] wait_result acquire_when(Accept accept, IsValid is_valid, Policy policy,
+                                         deadline until = no_deadline, Liveness alive = {}) const {
     static_assert(!std::is_same_v<Policy, spin_then_block> || Layout::has_blocking_waiters,
                   "mailbox: spin_then_block needs a layout that declares mailbox::blocking_waiters, "
                   "or publish() would not wake the sleeper");
@@ -355,11 +433,28 @@ class Mailbox {
     if constexpr (std::is_same_v<Policy, spin_then_block>) stats = policy.stats;
     state_type seen{};
     const auto failed = detail::wait_for_state<detail::between_polls_of<Policy>>(
-        accept, seen, spins, until, alive, [this] { return state(); },
-        [](state_type v) { return Layout::is_valid_state(v); },
+        accept, seen, spins, until, alive, [this] { return state(); }, is_valid,
         [this, &accept, stats](std::chrono::nanoseconds timeout) { block_on(accept, timeout, stats); });
     if (failed) return wait_result(*failed, seen);
     return wait_result(token(base_), seen);
+  }
+
+ private:
+  template <fixed_string Name>
+  [[gnu::always_inline]] void store_flag(std::uint32_t value) const noexcept {
+    using word = detail::word_for<typename Layout::template type_of<Name>>;
+    // Pairs with the acquire-load of is_raised().
+    arch::store_release(*reinterpret_cast<word*>(base_ + Layout::template offset_of<Name>), word{value});
+  }
+
+ public:
+  // --- end of Protocols ---
+
+ private:
+  template <class Accept, class Policy, class Liveness>
+  [[nodiscard]] wait_result wait_until(Accept accept, Policy policy, deadline until, Liveness& alive) const {
+    return acquire_when(
+        accept, [](state_type v) { return Layout::is_valid_state(v); }, policy, until, alive);
   }
 
   // The state word with the sleeping-waiter mark, as one acquire-load.

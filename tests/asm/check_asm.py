@@ -30,6 +30,22 @@ straight-line apart from the spin loop, whose loads are all state loads):
     zero-overhead      mailbox_send and mailbox_receive have no more
                        instructions (padding NOPs aside) than the same
                        functions in the reference source, plus --overhead-slack
+
+With --kind transition the source defines mailbox_try_transition and
+endpoint_try_transition instead (tests/asm/transition.cpp: a compare-and-swap
+on the state word, acq_rel), checked by:
+  aarch64:
+    cas-instruction    exactly one CASAL, or exactly one LDAXR/STLXR loop
+                       (one LDAXR, one STLXR, a backward branch to the LDAXR;
+                       not accepted with --lse, for targets with LSE),
+                       and no other exclusive or atomic instruction, no
+                       LDAR/LDAPR/STLR beside it
+  x86_64:
+    cas-instruction    exactly one LOCK CMPXCHG
+  both:
+    no-barrier         no DMB/DSB/ISB; no MFENCE/LFENCE/SFENCE, no XCHG with
+                       memory, no locked instruction other than the CMPXCHG
+    no-call            no BL/BLR, no CALL (an outlined atomic is a call)
 """
 
 import argparse
@@ -45,6 +61,8 @@ FUNCTIONS = ("mailbox_send", "mailbox_receive", "mailbox_wait_receive")
 # one around an atomic load (the library's loop is longer in bytes and
 # shorter per spin), so its count is printed, not compared.
 COMPARED = ("mailbox_send", "mailbox_receive")
+TRANSITION_FUNCTIONS = ("mailbox_try_transition", "endpoint_try_transition")
+TRANSITION_RULES = ("cas-instruction", "no-barrier", "no-call")
 RULES = (
     "release-count",
     "stores-before-release",
@@ -81,14 +99,14 @@ def is_padding(instruction):
     return any(word.startswith("nop") for word in words[:4]) or instruction.text == "xchg %ax,%ax"
 
 
-def disassemble(objdump, obj):
+def disassemble(objdump, obj, wanted=FUNCTIONS):
     """{function: [Instruction]} for the checked functions, padding removed."""
     listing = run([objdump, "-d", "-w", "--no-show-raw-insn", obj])
     functions, current = {}, None
     for line in listing.splitlines():
         header = re.match(r"^[0-9a-f]+ <([^>]+)>:$", line)
         if header:
-            current = header.group(1) if header.group(1) in FUNCTIONS else None
+            current = header.group(1) if header.group(1) in wanted else None
             if current:
                 functions[current] = []
             continue
@@ -99,7 +117,7 @@ def disassemble(objdump, obj):
             instruction = Instruction(int(body.group(1), 16), text)
             if not is_padding(instruction):
                 functions[current].append(instruction)
-    missing = [f for f in FUNCTIONS if f not in functions]
+    missing = [f for f in wanted if f not in functions]
     if missing:
         sys.exit(f"check_asm: {obj} defines no {', '.join(missing)}")
     return functions
@@ -221,6 +239,53 @@ def check_function(arch, name, instructions, rcpc):
     return failures
 
 
+def check_transition(arch, instructions, lse=False):
+    """[(rule, message)] of the transition rules this function breaks."""
+    failures = []
+    if arch == "aarch64":
+        casal = [i for i in instructions if i.mnemonic in ("casal", "casalb", "casalh")]
+        ldaxr = [i for i in instructions if re.fullmatch(r"ldaxr[bh]?", i.mnemonic)]
+        stlxr = [i for i in instructions if re.fullmatch(r"stlxr[bh]?", i.mnemonic)]
+        # Every exclusive or atomic instruction, and ordered plain accesses.
+        others = [i for i in instructions if AARCH64_RMW.fullmatch(i.mnemonic) and i not in casal + ldaxr + stlxr]
+        others += [i for i in instructions if re.fullmatch(r"ldar[bh]?|ldapr[bh]?|stlr[bh]?", i.mnemonic)]
+        loop_ok = False
+        if len(ldaxr) == 1 and len(stlxr) == 1 and not casal:
+            # The STLXR's status must send a failed store back to the LDAXR.
+            start, store = ldaxr[0].address, stlxr[0].address
+            def target(i):
+                m = re.search(r"\b([0-9a-f]+) <", i.operands)
+                return int(m.group(1), 16) if m else None
+            branches = [i for i in instructions if i.mnemonic in ("cbnz", "cbz", "b.ne", "b.eq", "b", "tbnz")
+                        and i.address > store and target(i) == start]
+            loop_ok = bool(branches) and start < store
+        if lse:
+            loop_ok = False  # LSE is there: the loop would be the slower choice
+        if not ((len(casal) == 1 and not ldaxr and not stlxr) or loop_ok) or others:
+            failures.append(("cas-instruction", f"{len(casal)} CASAL, {len(ldaxr)} LDAXR, {len(stlxr)} STLXR"
+                             + (f"; also {', '.join(map(str, others))}" if others else "")
+                             + (", expected one CASAL" if lse else ", expected one CASAL or one LDAXR/STLXR loop")))
+        barriers = [i for i in instructions if i.mnemonic in ("dmb", "dsb", "isb")]
+        calls = [i for i in instructions if i.mnemonic in ("bl", "blr")]
+    else:
+        words = [i.text.split() for i in instructions]
+        locked = [i for i, w in zip(instructions, words) if w and w[0] == "lock"]
+        cmpxchg = [i for i in locked if len(i.text.split()) > 1 and i.text.split()[1].startswith("cmpxchg")]
+        if len(cmpxchg) != 1:
+            failures.append(("cas-instruction", f"{[str(i) for i in cmpxchg] or 'no lock cmpxchg'}, "
+                             "expected exactly one lock cmpxchg"))
+        # Any other locked instruction is a full barrier (g++'s seq_cst fence is LOCK OR to the stack).
+        barriers = [i for i in locked if i not in cmpxchg]
+        barriers += [i for i in instructions if i.mnemonic in ("mfence", "lfence", "sfence")
+                     or (i.mnemonic.startswith("xchg") and X86_MEMORY.search(i.operands))]
+        calls = [i for i in instructions if i.mnemonic.startswith("call")]
+    if barriers:
+        failures.append(("no-barrier", "; ".join(map(str, barriers))))
+    if calls:
+        failures.append(("no-call", "; ".join(map(str, calls))))
+    return failures
+
+
 def compile_object(args, source, defines, directory, tag):
     obj = os.path.join(directory, f"{tag}.o")
     command = [args.cxx, *args.cxx_flag, "-std=c++20", args.opt, "-Wall", "-Wextra", "-Wpedantic", "-Werror",
@@ -243,9 +308,15 @@ def main():
     parser.add_argument("--overhead-slack", type=int, default=0,
                         help="instructions the library may exceed the reference by (a documented exemption)")
     parser.add_argument("--rcpc", action="store_true", help="acquire must be LDAPR rather than LDAR")
-    parser.add_argument("--expect-fail", action="append", default=[], choices=RULES,
+    parser.add_argument("--lse", action="store_true", help="--kind transition: the CAS must be CASAL")
+    parser.add_argument("--kind", choices=("handoff", "transition"), default="handoff",
+                        help="which functions and rules: the message handoff, or the compare-and-swap")
+    parser.add_argument("--expect-fail", action="append", default=[], choices=RULES + TRANSITION_RULES,
                         help="a negative control: pass only if each of these rules fails")
     args = parser.parse_args()
+
+    if args.kind == "transition":
+        return main_transition(args)
 
     with tempfile.TemporaryDirectory(prefix="check_asm.") as directory:
         functions = disassemble(args.objdump, compile_object(args, args.source, args.define, directory, "checked"))
@@ -284,6 +355,38 @@ def main():
         print(f"NOTE: zero-overhead checked with a documented slack of {args.overhead_slack} instruction(s)")
     print("all rules hold: " + ", ".join(r for r in RULES if r != "zero-overhead" or reference))
     return 0
+
+
+def report(failures, expect_fail, rules):
+    failed_rules = {rule for rule, _ in failures}
+    for rule, message in failures:
+        print(f"RULE BROKEN [{rule}] {message}")
+    if expect_fail:
+        if failed_rules != set(expect_fail):
+            print(f"NEGATIVE CONTROL FAILED: expected exactly [{', '.join(sorted(expect_fail))}] to break, "
+                  f"got [{', '.join(sorted(failed_rules))}]")
+            return 1
+        print(f"negative control tripped exactly as it must: {', '.join(sorted(failed_rules))}")
+        return 0
+    if failures:
+        return 1
+    print("all rules hold: " + ", ".join(rules))
+    return 0
+
+
+def main_transition(args):
+    with tempfile.TemporaryDirectory(prefix="check_asm.") as directory:
+        functions = disassemble(args.objdump, compile_object(args, args.source, args.define, directory, "checked"),
+                                TRANSITION_FUNCTIONS)
+    failures = []
+    for name in TRANSITION_FUNCTIONS:
+        instructions = functions[name]
+        print(f"{name} ({len(instructions)} instructions):")
+        for i in instructions:
+            print(f"    {i}")
+        failures += [(rule, f"{name}: {message}")
+                     for rule, message in check_transition(args.arch, instructions, args.lse)]
+    return report(failures, args.expect_fail, TRANSITION_RULES)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 // Compile-fail case: built with MAILBOX_COMPILE_FAIL it must fail with the
 // message below; built without, the corrected twin must compile.
-// expect: accepts only mailbox::field<...>, mailbox::state<...> and mailbox::total_size<...>
+// expect: accepts only mailbox::field<...>, mailbox::state<...>, mailbox::flag<...>, mailbox::overlay<...> and mailbox::total_size<...>
 #include <mailbox/mailbox.hpp>
 
 #include <cstdint>

@@ -1,6 +1,6 @@
 // Compile-fail case: built with MAILBOX_COMPILE_FAIL it must fail with the
 // message below; built without, the corrected twin must compile.
-// expect: two fields overlap (the state word included)
+// expect: two fields overlap (only fields of two different overlays may share bytes; the state word
 // expect: 's', 't', 'a', 't', 'e'
 #include <mailbox/mailbox.hpp>
 

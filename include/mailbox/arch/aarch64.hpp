@@ -87,6 +87,83 @@ inline constexpr std::string_view backend_name =
   }
 }
 
+// Compare-and-swap, acq_rel on success and acquire on failure, like
+// std::atomic_ref::compare_exchange_strong: true if *word held `expected` and
+// now holds `desired`; otherwise `expected` receives what *word held. Pairs
+// with store_release() and with other compare_exchange() calls on the same
+// word.
+//
+// With LSE (Armv8.1, __ARM_FEATURE_ATOMICS) one CASAL: it loads with acquire
+// and, if it stores, stores with release; the old value comes back in the
+// register that held `expected`. Without LSE an LDAXR/STLXR loop, retried
+// only when the exclusive store loses its reservation (a strong CAS); a
+// mismatch leaves without storing, after the acquiring LDAXR. Written here
+// rather than left to std::atomic_ref because Debian's aarch64 g++ defaults
+// to -moutline-atomics, which turns the CAS into a call to libgcc's
+// __aarch64_cas4_acq_rel (a run-time LSE check, and a call in the middle of
+// the handoff).
+#if defined(__ARM_FEATURE_ATOMICS)
+[[gnu::always_inline]] inline bool compare_exchange(std::uint32_t& word, std::uint32_t& expected,
+                                                    std::uint32_t desired) noexcept {
+  const std::uint32_t wanted = expected;
+  __asm__ __volatile__("casal %w[old], %w[desired], %[word]"
+                       : [word] "+Q"(word), [old] "+r"(expected)
+                       : [desired] "rZ"(desired)
+                       : "memory");
+  return expected == wanted;
+}
+
+[[gnu::always_inline]] inline bool compare_exchange(std::uint64_t& word, std::uint64_t& expected,
+                                                    std::uint64_t desired) noexcept {
+  const std::uint64_t wanted = expected;
+  __asm__ __volatile__("casal %x[old], %x[desired], %[word]"
+                       : [word] "+Q"(word), [old] "+r"(expected)
+                       : [desired] "rZ"(desired)
+                       : "memory");
+  return expected == wanted;
+}
+#else
+[[gnu::always_inline]] inline bool compare_exchange(std::uint32_t& word, std::uint32_t& expected,
+                                                    std::uint32_t desired) noexcept {
+  std::uint32_t old;
+  std::uint32_t failed;  // STLXR's status: 0 when it stored
+  __asm__ __volatile__(
+      "1:\n\t"
+      "ldaxr %w[old], %[word]\n\t"
+      "cmp %w[old], %w[expected]\n\t"
+      "b.ne 2f\n\t"
+      "stlxr %w[failed], %w[desired], %[word]\n\t"
+      "cbnz %w[failed], 1b\n"
+      "2:"
+      : [word] "+Q"(word), [old] "=&r"(old), [failed] "=&r"(failed)
+      : [expected] "r"(expected), [desired] "rZ"(desired)
+      : "cc", "memory");
+  const bool stored = old == expected;
+  expected = old;
+  return stored;
+}
+
+[[gnu::always_inline]] inline bool compare_exchange(std::uint64_t& word, std::uint64_t& expected,
+                                                    std::uint64_t desired) noexcept {
+  std::uint64_t old;
+  std::uint32_t failed;
+  __asm__ __volatile__(
+      "1:\n\t"
+      "ldaxr %x[old], %[word]\n\t"
+      "cmp %x[old], %x[expected]\n\t"
+      "b.ne 2f\n\t"
+      "stlxr %w[failed], %x[desired], %[word]\n\t"
+      "cbnz %w[failed], 1b\n"
+      "2:"
+      : [word] "+Q"(word), [old] "=&r"(old), [failed] "=&r"(failed)
+      : [expected] "r"(expected), [desired] "rZ"(desired)
+      : "cc", "memory");
+  const bool stored = old == expected;
+  expected = old;
+  return stored;
+}
+#endif
+
 [[gnu::always_inline]] inline void cpu_relax() noexcept { __asm__ __volatile__("yield" ::: "memory"); }
 
 }  // namespace mailbox::arch

@@ -24,6 +24,14 @@ template <class Word>
   std::atomic_ref<Word>(word).store(value, std::memory_order_release);
 }
 
+// Compare-and-swap, acq_rel on success, acquire on failure. Pairs with
+// store_release() and with other compare_exchange() calls on the same word.
+template <class Word>
+[[gnu::always_inline]] inline bool compare_exchange(Word& word, Word& expected, Word desired) noexcept {
+  return std::atomic_ref<Word>(word).compare_exchange_strong(expected, desired, std::memory_order_acq_rel,
+                                                             std::memory_order_acquire);
+}
+
 // A compiler barrier: without a pause instruction to call, at least keep the
 // loop from being folded.
 [[gnu::always_inline]] inline void cpu_relax() noexcept {

@@ -37,6 +37,34 @@ inline constexpr std::string_view backend_name = "x86-64 (MOV + compiler barrier
   __asm__ __volatile__("movq %[value], %[word]" : [word] "=m"(word) : [value] "er"(value) : "memory");
 }
 
+// Compare-and-swap, acq_rel on success and acquire on failure: one LOCK
+// CMPXCHG, which is a full barrier on x86-64 (stronger than either order asks
+// for, and the only CAS the ISA has). Pairs with store_release() and with
+// other compare_exchange() calls on the same word. Like
+// std::atomic_ref::compare_exchange_strong: true if *word held `expected`
+// and now holds `desired`; otherwise `expected` receives what *word held.
+// CMPXCHG compares with and reloads into EAX/RAX ("+a"); ZF says whether it
+// stored ("=@ccz").
+[[gnu::always_inline]] inline bool compare_exchange(std::uint32_t& word, std::uint32_t& expected,
+                                                    std::uint32_t desired) noexcept {
+  bool stored;
+  __asm__ __volatile__("lock cmpxchgl %[desired], %[word]"
+                       : [word] "+m"(word), [expected] "+a"(expected), [stored] "=@ccz"(stored)
+                       : [desired] "r"(desired)
+                       : "memory");
+  return stored;
+}
+
+[[gnu::always_inline]] inline bool compare_exchange(std::uint64_t& word, std::uint64_t& expected,
+                                                    std::uint64_t desired) noexcept {
+  bool stored;
+  __asm__ __volatile__("lock cmpxchgq %[desired], %[word]"
+                       : [word] "+m"(word), [expected] "+a"(expected), [stored] "=@ccz"(stored)
+                       : [desired] "r"(desired)
+                       : "memory");
+  return stored;
+}
+
 // Tells the core we are spinning: saves power and avoids the memory-order
 // machine clear when the awaited store arrives.
 [[gnu::always_inline]] inline void cpu_relax() noexcept { __asm__ __volatile__("pause" ::: "memory"); }

@@ -1,0 +1,121 @@
+// mailbox::mailbox_array<Layout>: n mailboxes of one layout side by side in
+// one region (one shared segment for several frames), each on cache lines of
+// its own.
+#pragma once
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <span>
+#include <stdexcept>
+#include <string>
+
+#include "layout.hpp"
+#include "view.hpp"
+
+namespace mailbox {
+
+// An index past the end of a mailbox_array.
+class index_error : public std::out_of_range {
+ public:
+  using std::out_of_range::out_of_range;
+};
+
+template <valid_layout Layout>
+class mailbox_array {
+ public:
+  using layout_type = Layout;
+  using mailbox_type = Mailbox<Layout>;
+  using state_type = typename Layout::state_type;
+
+  // The cache line the stride rounds to: 64 bytes on every core we target
+  // (std::hardware_destructive_interference_size is not reliable, see
+  // DESIGN.md).
+  static constexpr std::size_t cache_line = 64;
+
+  // Distance between two mailboxes: the layout's size rounded up to a
+  // multiple of the cache line and of the layout's alignment, so that
+  // neighbours never share a cache line (one side's state word never
+  // false-shares with the next mailbox's payload) and every mailbox is
+  // aligned.
+  static constexpr std::size_t stride = [] {
+    const std::size_t unit = Layout::alignment > cache_line ? Layout::alignment : cache_line;
+    const std::size_t rounded = (Layout::size + unit - 1) / unit * unit;
+    return rounded == 0 ? unit : rounded;
+  }();
+  static_assert(stride % cache_line == 0 && stride % Layout::alignment == 0 && stride >= Layout::size);
+
+  // The bytes a region needs for n mailboxes: n strides (the last one's
+  // tail included, so a region sized by this stays a whole number of lines).
+  // Throws region_error if that does not fit in a size_t.
+  [[nodiscard]] static constexpr std::size_t required_size(std::size_t n) {
+    if (n > std::numeric_limits<std::size_t>::max() / stride) {
+      throw region_error("mailbox::mailbox_array: " + std::to_string(n) + " mailboxes of " +
+                         std::to_string(stride) + " bytes overflow size_t");
+    }
+    return n * stride;
+  }
+
+  static constexpr std::size_t required_alignment = Layout::alignment;
+
+  // Views n mailboxes in an existing region; writes nothing. Throws
+  // region_error when the region is too small for n strides or misaligned
+  // for the layout (expected vs got, as Mailbox does).
+  mailbox_array(std::span<std::byte> region, std::size_t n) : base_(checked_region(region, n)), count_(n) {}
+
+  // Prepares a fresh region: every mailbox zeroed (stride padding included)
+  // and given the first state, as Mailbox::initialize does for one.
+  // Nobody else may use the region meanwhile.
+  [[nodiscard]] static mailbox_array initialize(std::span<std::byte> region, std::size_t n,
+                                                state_type first) {
+    mailbox_array array(region, n);
+    for (std::size_t i = 0; i < n; ++i) {
+      std::span<std::byte> slot = region.subspan(i * stride, stride);
+      std::memset(slot.data() + Layout::size, 0, stride - Layout::size);
+      (void)mailbox_type::initialize(slot, first);
+    }
+    return array;
+  }
+
+  // The mailbox at `index`. Bounds are checked: an index past the end
+  // throws index_error naming both numbers (a wrong frame number from the
+  // other side must not become a write outside the region).
+  [[nodiscard]] mailbox_type operator[](std::size_t index) const {
+    if (index >= count_) {
+      throw index_error("mailbox::mailbox_array: index " + std::to_string(index) + " out of range for " +
+                        std::to_string(count_) + " mailboxes");
+    }
+    return mailbox_type(std::span<std::byte>(base_ + index * stride, stride));
+  }
+
+  [[nodiscard]] std::size_t size() const noexcept { return count_; }
+
+  // The whole region the array covers: size() strides.
+  [[nodiscard]] std::span<std::byte> bytes() const noexcept { return {base_, count_ * stride}; }
+
+ private:
+  static std::byte* checked_region(std::span<std::byte> region, std::size_t n) {
+    const std::size_t needed = required_size(n);
+    if (region.size() < needed) {
+      throw region_error("mailbox::mailbox_array: region too small for " + std::to_string(n) +
+                         " mailboxes: expected at least " + std::to_string(needed) + " bytes (" +
+                         std::to_string(n) + " x stride " + std::to_string(stride) + "), got " +
+                         std::to_string(region.size()) + " bytes");
+    }
+    const auto address = reinterpret_cast<std::uintptr_t>(region.data());
+    if (address == 0 || address % Layout::alignment != 0) {
+      throw region_error(
+          "mailbox::mailbox_array: region misaligned for the layout: expected an address aligned to " +
+          std::to_string(Layout::alignment) + " bytes, got an address aligned to " +
+          std::to_string(address == 0 ? 0 : std::size_t{1} << std::countr_zero(address)) + " bytes");
+    }
+    return region.data();
+  }
+
+  std::byte* base_;
+  std::size_t count_;
+};
+
+}  // namespace mailbox
