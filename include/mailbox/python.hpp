@@ -37,6 +37,11 @@
 //   token[name], token[name] = value, token.publish(state), token.state,
 //   token.published, token.keys()
 //
+// bind_endpoint<Protocol, "role", Version>(m, "Name") adds one role of a
+// protocol: Name(view) with state(), try_acquire, acquire, acquire_any,
+// try_transition, whose tokens raise ProtocolError where mailbox::endpoint
+// would not compile (see bind_endpoint below).
+//
 // Conversions, both ways, by the field's C++ type:
 //   integers           int (anything with __index__); out of range: OverflowError
 //   bool               bool (or the ints 0 and 1)
@@ -80,6 +85,7 @@
 #include "export.hpp"
 #include "fingerprint.hpp"
 #include "layout.hpp"
+#include "protocol.hpp"
 #include "view.hpp"
 #include "wait.hpp"
 
@@ -1101,6 +1107,285 @@ pybind11::class_<detail::bound_view<Layout, Version>> bind_layout(pybind11::modu
                     : std::string("spent")) +
            ">";
   });
+  return cls;
+}
+
+namespace detail {
+
+// One role's side of a protocol, as Python holds it: the bound view it acts
+// through, and the checks mailbox::endpoint makes at compile time, made at
+// run time on the states and field names Python passes.
+template <class Protocol, fixed_string Role, std::uint32_t Version>
+struct bound_endpoint {
+  using Layout = typename Protocol::layout_type;
+  using state_type = typename Protocol::state_type;
+
+  py::object view_object;
+  bound_view<Layout, Version>* view;
+  std::string name;
+  py::object error_type;
+
+  static std::string joined(std::span<const std::string_view> names) {
+    std::string out;
+    for (const std::string_view n : names) out += (out.empty() ? "" : ", ") + std::string(n);
+    return out.empty() ? "none" : out;
+  }
+
+  static std::string shown(state_type s) { return repr_of(scalar_to<state_type>(s)); }
+
+  static std::string shown(std::span<const state_type> states) {
+    std::string out;
+    for (const state_type& s : states) out += (out.empty() ? "" : ", ") + shown(s);
+    return out.empty() ? "none" : out;
+  }
+
+  [[noreturn]] void fail(const std::string& message) const { raise(error_type.ptr(), name + message); }
+
+  // What endpoint<P, Role>::acquire<S>() refuses to compile.
+  void check_may_take(state_type s, const char* who) const {
+    if (!Protocol::is_state(s))
+      fail(std::string(".") + who + ": " + shown(s) + " is not a state of the protocol");
+    if (!Protocol::owns(Role.view(), s)) {
+      fail(std::string(".") + who + ": role '" + std::string(Role.view()) + "' does not own " + shown(s) +
+           " (its owners: " + joined(Protocol::owners_of(s)) + ")");
+    }
+    if (Protocol::owners_of(s).size() != 1) {
+      fail(std::string(".") + who + ": " + shown(s) + " has several owners (" +
+           joined(Protocol::owners_of(s)) + "), so it has no token: leave it with try_transition(from, to)");
+    }
+  }
+};
+
+template <class Protocol, fixed_string Role, std::uint32_t Version>
+struct bound_endpoint_token {
+  using Layout = typename Protocol::layout_type;
+  using state_type = typename Protocol::state_type;
+
+  py::object endpoint_object;  // keeps the endpoint, its view and the memory alive
+  const bound_endpoint<Protocol, Role, Version>* endpoint;
+  py::object inner;  // the layout's token
+  std::vector<state_type> held;
+
+  // A field the views of every held state allow: common fields always,
+  // an overlay's fields where each state's views<...> name the overlay.
+  void check_field(PyObject* key) const {
+    if (!PyUnicode_Check(key)) return;  // the layout's token reports it
+    const char* utf8 = PyUnicode_AsUTF8(key);
+    if (utf8 == nullptr) throw py::error_already_set();
+    const std::string_view field(utf8);
+    for (const field_info& f : Layout::fields) {
+      if (f.name != field || f.overlay.empty()) continue;
+      for (const state_type& s : held) {
+        if (!Protocol::views_overlay(s, f.overlay)) {
+          endpoint->fail(" token: field '" + std::string(field) + "' is in overlay '" +
+                         std::string(f.overlay) + "', which the views of " + endpoint->shown(s) + " (" +
+                         endpoint->joined(Protocol::views_of(s)) + ") do not include");
+        }
+      }
+    }
+  }
+
+  void check_spent() const {
+    if (inner.cast<const bound_token<Layout, Version>&>().token) return;
+    raise(PyExc_RuntimeError, endpoint->name +
+                                  " token: used after publish(): publish hands the payload over and spends "
+                                  "the token");
+  }
+};
+
+}  // namespace detail
+
+// Exposes one role of a protocol as the Python class `name`: made from a
+// view of the protocol's layout bound by bind_layout<Layout, Version>, it
+// makes at run time the checks mailbox::endpoint makes at compile time, and
+// raises the module's ProtocolError (a ValueError) naming the state or field:
+// acquiring a state the role does not own (or one with several owners, which
+// only try_transition may leave), touching a field in an overlay that the
+// state's views<...> do not include, publishing a state that is not in the
+// state's next<...>, a try_transition the protocol does not allow.
+//
+//   mailbox::python::bind_layout<Frame, 3>(m, "Frame");
+//   mailbox::python::bind_endpoint<Worker, "parent", 3>(m, "Parent");
+//
+//   parent = frames.Parent(frames.Frame(shm.buf))
+//   t = parent.acquire(frames.S.idle, timeout=1.0)
+//   t["arg0"] = 7                           # ProtocolError unless idle views arg0's overlay
+//   t.publish(frames.S.control_request)     # ProtocolError unless idle -> control_request
+template <valid_protocol Protocol, fixed_string Role, std::uint32_t Version = 0>
+pybind11::class_<detail::bound_endpoint<Protocol, Role, Version>> bind_endpoint(pybind11::module_& m,
+                                                                                const char* name) {
+  namespace py = pybind11;
+  using Layout = typename Protocol::layout_type;
+  using state_type = typename Protocol::state_type;
+  using endpoint = detail::bound_endpoint<Protocol, Role, Version>;
+  using endpoint_token = detail::bound_endpoint_token<Protocol, Role, Version>;
+  using view = detail::bound_view<Layout, Version>;
+  static_assert(Protocol::has_role(Role.view()),
+                "mailbox::python::bind_endpoint: the protocol has no such role");
+
+  const py::object error_type = detail::module_exception(
+      m, "ProtocolError", PyExc_ValueError,
+      "A step the protocol does not allow: a state the role does not own, a field outside the state's "
+      "views, a next state it does not list.");
+  const std::string endpoint_name = name;
+
+  py::class_<endpoint> cls(
+      m, name, py::module_local(),
+      ("The role '" + std::string(Role.view()) + "' of a protocol, over a view of its layout.").c_str());
+  py::class_<endpoint_token> token_cls(cls, "Token", py::module_local(),
+                                       "A token whose fields and next states the protocol checks.");
+
+  cls.def(py::init([error_type, endpoint_name](py::object v) {
+            view* checked = nullptr;
+            try {
+              checked = &v.cast<view&>();
+            } catch (const py::cast_error&) {
+              detail::raise(PyExc_TypeError, endpoint_name +
+                                                 ": needs a view of the protocol's layout, bound by "
+                                                 "bind_layout<Layout, " +
+                                                 std::to_string(Version) + ">; got " +
+                                                 detail::type_name_of(v));
+            }
+            return std::make_unique<endpoint>(endpoint{std::move(v), checked, endpoint_name, error_type});
+          }),
+          py::arg("view"), "The role's side of the protocol over `view` (a bound layout's view).");
+
+  const auto wrap = [](py::object self, py::object inner, std::vector<state_type> held) -> py::object {
+    if (inner.is_none()) return inner;
+    const endpoint& e = self.cast<const endpoint&>();
+    if (held.size() > 1) {
+      // acquire_any: the token holds the one state it was acquired in.
+      held = {inner.attr("state").cast<state_type>()};
+    }
+    return py::cast(endpoint_token{std::move(self), &e, std::move(inner), std::move(held)});
+  };
+  const auto states_from = [](const endpoint& e, py::handle states, const char* who) {
+    std::vector<state_type> out;
+    for (const py::handle s : states) {
+      out.push_back(
+          detail::scalar_from<state_type>(s, detail::place{e.name, who, &detail::type_name<state_type>}));
+    }
+    return out;
+  };
+
+  cls.def(
+      "state", [](const endpoint& e) { return detail::scalar_to<state_type>(e.view->box.state()); },
+      "The state (acquire-load).");
+  cls.def(
+      "try_acquire",
+      [wrap](py::object self, py::object state) {
+        const endpoint& e = self.cast<const endpoint&>();
+        const state_type s = detail::scalar_from<state_type>(
+            state, detail::place{e.name, "try_acquire(state)", &detail::type_name<state_type>});
+        e.check_may_take(s, "try_acquire");
+        py::object inner = e.view_object.attr("try_acquire")(state);
+        return wrap(std::move(self), std::move(inner), {s});
+      },
+      py::arg("state"), "A token if the state is `state` now and the role owns it; else None.");
+  cls.def(
+      "acquire",
+      [wrap](py::object self, py::object state, py::object timeout, py::object alive) {
+        const endpoint& e = self.cast<const endpoint&>();
+        const state_type s = detail::scalar_from<state_type>(
+            state, detail::place{e.name, "acquire(state)", &detail::type_name<state_type>});
+        e.check_may_take(s, "acquire");
+        py::object inner = e.view_object.attr("acquire")(state, timeout, alive);
+        return wrap(std::move(self), std::move(inner), {s});
+      },
+      py::arg("state"), py::arg("timeout") = py::none(), py::arg("alive") = py::none(),
+      "As the view's acquire(), for a state the role owns.");
+  cls.def(
+      "acquire_any",
+      [wrap, states_from](py::object self, py::sequence states, py::object timeout, py::object alive) {
+        const endpoint& e = self.cast<const endpoint&>();
+        std::vector<state_type> wanted = states_from(e, states, "acquire_any(states)");
+        for (const state_type& s : wanted) e.check_may_take(s, "acquire_any");
+        py::object inner = e.view_object.attr("acquire_any")(states, timeout, alive);
+        return wrap(std::move(self), std::move(inner), std::move(wanted));
+      },
+      py::arg("states"), py::arg("timeout") = py::none(), py::arg("alive") = py::none(),
+      "As the view's acquire_any(), for states the role owns; the token holds the one it got.");
+  cls.def(
+      "try_transition",
+      [](const endpoint& e, py::handle from, py::handle to) {
+        const detail::place where{e.name, "try_transition", &detail::type_name<state_type>};
+        const state_type a = detail::scalar_from<state_type>(from, where);
+        const state_type b = detail::scalar_from<state_type>(to, where);
+        if (!Protocol::owns(Role.view(), a)) {
+          e.fail(".try_transition: role '" + std::string(Role.view()) + "' does not own " + e.shown(a) +
+                 " (its owners: " + e.joined(Protocol::owners_of(a)) + ")");
+        }
+        if (!Protocol::allows(a, b)) {
+          e.fail(".try_transition: " + e.shown(a) + " -> " + e.shown(b) +
+                 " is not in the protocol (next of " + e.shown(a) + ": " + e.shown(Protocol::next_of(a)) +
+                 ")");
+        }
+        return static_cast<bool>(e.view->box.try_transition(a, b));
+      },
+      py::arg("from_state"), py::arg("to_state"),
+      "One compare-and-swap from `from_state` to `to_state`, if the role owns the first and the "
+      "protocol allows the step; True if it moved the state.");
+  cls.def_property_readonly(
+      "view", [](const endpoint& e) { return e.view_object; }, "The layout's view it acts through.");
+  cls.attr("role") = py::str(std::string(Role.view()));
+
+  token_cls.def(
+      "__getitem__",
+      [](const endpoint_token& t, py::object key) {
+        t.check_spent();
+        t.check_field(key.ptr());
+        PyObject* value = detail::token_subscript<Layout, Version>(t.inner.ptr(), key.ptr());
+        if (value == nullptr) throw py::error_already_set();
+        return py::reinterpret_steal<py::object>(value);
+      },
+      py::arg("name"));
+  token_cls.def(
+      "__setitem__",
+      [](const endpoint_token& t, py::object key, py::object value) {
+        t.check_spent();
+        t.check_field(key.ptr());
+        if (detail::token_assign<Layout, Version>(t.inner.ptr(), key.ptr(), value.ptr()) != 0) {
+          throw py::error_already_set();
+        }
+      },
+      py::arg("name"), py::arg("value"));
+  token_cls.def(
+      "publish",
+      [](const endpoint_token& t, py::object next) {
+        t.check_spent();
+        const endpoint& e = *t.endpoint;
+        const state_type n = detail::scalar_from<state_type>(
+            next, detail::place{e.name, "publish(state)", &detail::type_name<state_type>});
+        for (const state_type& s : t.held) {
+          if (!Protocol::allows(s, n)) {
+            e.fail(" token: publish(" + e.shown(n) + ") from " + e.shown(s) +
+                   " is not in the protocol (next of " + e.shown(s) + ": " + e.shown(Protocol::next_of(s)) +
+                   ")");
+          }
+        }
+        t.inner.attr("publish")(next);
+      },
+      py::arg("state"), "Stores a next state the protocol allows (release); the token is spent.");
+  token_cls.def_property_readonly(
+      "state", [](const endpoint_token& t) { return t.inner.attr("state"); },
+      "The state it was acquired in.");
+  token_cls.def_property_readonly(
+      "published", [](const endpoint_token& t) { return t.inner.attr("published"); },
+      "Whether publish() spent it.");
+  token_cls.def(
+      "keys",
+      [](const endpoint_token& t) {
+        py::list names;
+        for (const field_info& f : Layout::fields) {
+          if (f.is_state || f.is_flag) continue;
+          bool visible = true;
+          for (const state_type& s : t.held)
+            visible = visible && (f.overlay.empty() || Protocol::views_overlay(s, f.overlay));
+          if (visible) names.append(py::str(std::string(f.name)));
+        }
+        return names;
+      },
+      "The payload fields this token's states may touch.");
   return cls;
 }
 

@@ -332,6 +332,122 @@ class Waiting(unittest.TestCase):
             signal.signal(signal.SIGINT, previous)
 
 
+class FlagsAndTransitions(unittest.TestCase):
+    def setUp(self):
+        self.buf = bytearray(m.Frame.size)
+        self.box = m.Frame.initialize(self.buf, m.F.idle)
+
+    def test_flags_are_words_outside_the_tokens(self):
+        box = self.box
+        self.assertFalse(box.is_raised("stop"))
+        box.raise_flag("stop")
+        self.assertTrue(box.is_raised("stop"))
+        self.assertFalse(box.is_raised("seen"))
+        self.assertEqual(struct.unpack_from("=i", self.buf, m.Frame.fields["stop"][0])[0], 1)
+        box.clear_flag("stop")
+        self.assertFalse(box.is_raised("stop"))
+        struct.pack_into("=Q", self.buf, m.Frame.fields["seen"][0], 7)  # another language's non-zero
+        self.assertTrue(box.is_raised("seen"))
+        self.assertEqual(box.state(), m.F.idle)  # the state word untouched
+
+    def test_only_flags_are_flags(self):
+        for name in ("error", "state", "nope"):
+            with self.subTest(name=name):
+                with self.assertRaisesRegex(KeyError, f"no flag '{name}' \\(its flags: stop, seen\\)"):
+                    self.box.raise_flag(name)
+        t = self.box.try_acquire(m.F.idle)
+        with self.assertRaisesRegex(KeyError, "no payload field 'stop'"):
+            t["stop"] = 1
+
+    def test_try_transition(self):
+        self.assertFalse(self.box.try_transition(m.F.staged, m.F.running))
+        self.assertEqual(self.box.state(), m.F.idle)
+        self.assertTrue(self.box.try_transition(m.F.idle, m.F.staged))
+        self.assertEqual(self.box.state(), m.F.staged)
+        with self.assertRaises(TypeError):
+            self.box.try_transition("staged", m.F.running)
+
+    def test_overlay_fields_share_bytes(self):
+        t = self.box.try_acquire(m.F.idle)
+        t["command"] = 5
+        self.assertEqual(m.Frame.fields["command"][0], m.Frame.fields["words"][0])
+        self.assertEqual(t["words"][0], 5)
+        layout = json.loads(m.Frame.json)
+        self.assertEqual(layout["overlays"], ["control", "task"])
+        self.assertEqual(layout["flags"], ["stop", "seen"])
+        by_name = {f["name"]: f for f in layout["fields"]}
+        self.assertEqual(by_name["sum"]["overlay"], "task")
+        self.assertEqual(by_name["stop"]["role"], "flag")
+        self.assertIsNone(by_name["note"]["overlay"])
+
+
+class Endpoints(unittest.TestCase):
+    def setUp(self):
+        self.box = m.Frame.initialize(bytearray(m.Frame.size), m.F.idle)
+        self.parent = m.FrameParent(self.box)
+        self.child = m.FrameChild(self.box)
+
+    def test_a_round_through_the_protocol(self):
+        t = self.parent.acquire(m.F.idle, timeout=1)
+        t["command"] = 3
+        t.publish(m.F.request)
+        t = self.child.acquire(m.F.request, timeout=1)
+        self.assertEqual(t["command"], 3)
+        t["result"] = 9
+        t.publish(m.F.reply)
+        t = self.parent.acquire_any([m.F.reply, m.F.done, m.F.failed], timeout=1)
+        self.assertEqual(t.state, m.F.reply)
+        self.assertEqual(t["result"], 9)
+        t.publish(m.F.idle)
+        self.assertEqual(self.parent.state(), m.F.idle)
+
+    def test_states_the_role_does_not_own(self):
+        with self.assertRaisesRegex(m.ProtocolError, "role 'child' does not own <F.idle: 0> \\(its owners: parent\\)"):
+            self.child.try_acquire(m.F.idle)
+        with self.assertRaisesRegex(m.ProtocolError, "does not own <F.off: 7> \\(its owners: none\\)"):
+            self.parent.acquire(m.F.off, timeout=0)
+        with self.assertRaisesRegex(m.ProtocolError, "does not own"):
+            self.parent.acquire_any([m.F.reply, m.F.request], timeout=0)
+        with self.assertRaisesRegex(m.ProtocolError, "several owners \\(parent, child\\).*try_transition"):
+            self.parent.acquire(m.F.staged, timeout=0)
+        self.assertIsInstance(m.ProtocolError(), ValueError)
+
+    def test_fields_outside_the_views(self):
+        t = self.parent.acquire(m.F.idle)
+        t.publish(m.F.request)
+        t = self.child.acquire(m.F.request)
+        self.assertEqual(t.keys(), ["error", "command", "result", "note"])
+        for name in ("words", "sum"):
+            with self.subTest(name=name):
+                with self.assertRaisesRegex(m.ProtocolError, f"field '{name}' is in overlay 'task'.*<F.request: 1> \\(control\\)"):
+                    t[name] = 1
+                with self.assertRaisesRegex(m.ProtocolError, f"field '{name}'"):
+                    t[name]
+        t["error"] = 1  # common fields are always in view
+        with self.assertRaisesRegex(KeyError, "nope"):
+            t["nope"]
+
+    def test_next_states(self):
+        t = self.parent.acquire(m.F.idle)
+        with self.assertRaisesRegex(m.ProtocolError, "publish\\(<F.done: 5>\\) from <F.idle: 0>.*next of <F.idle: 0>: <F.request: 1>, <F.staged: 3>, <F.off: 7>"):
+            t.publish(m.F.done)
+        self.assertEqual(self.box.state(), m.F.idle)
+        t.publish(m.F.staged)
+        with self.assertRaisesRegex(RuntimeError, "after publish"):
+            t["error"]
+        with self.assertRaisesRegex(m.ProtocolError, "<F.staged: 3> -> <F.done: 5> is not in the protocol"):
+            self.parent.try_transition(m.F.staged, m.F.done)
+        with self.assertRaisesRegex(m.ProtocolError, "role 'parent' does not own <F.running: 4>"):
+            self.parent.try_transition(m.F.running, m.F.done)
+        self.assertTrue(self.child.try_transition(m.F.staged, m.F.running))
+        self.assertFalse(self.parent.try_transition(m.F.staged, m.F.failed))
+        self.assertEqual(self.box.state(), m.F.running)
+
+    def test_an_endpoint_needs_a_view_of_its_layout(self):
+        with self.assertRaisesRegex(TypeError, "FrameParent: needs a view of the protocol's layout"):
+            m.FrameParent(H(bytearray(H.size)))
+
+
 class Headers(unittest.TestCase):
     def test_attach_after_initialize(self):
         buf = bytearray(H.size_with_header)
