@@ -1328,6 +1328,8 @@ pybind11::class_<detail::bound_endpoint<Protocol, Role, Version>> bind_endpoint(
   cls.def_property_readonly(
       "view", [](const endpoint& e) { return e.view_object; }, "The layout's view it acts through.");
   cls.attr("role") = py::str(std::string(Role.view()));
+  // The layout's fingerprint extended with the protocol's rules.
+  cls.attr("fingerprint") = py::int_(protocol_fingerprint<Protocol, Version>);
 
   token_cls.def(
       "__getitem__",

@@ -443,6 +443,12 @@ class Endpoints(unittest.TestCase):
         self.assertFalse(self.parent.try_transition(m.F.staged, m.F.failed))
         self.assertEqual(self.box.state(), m.F.running)
 
+    def test_roles_and_the_protocol_fingerprint(self):
+        self.assertEqual((m.FrameParent.role, m.FrameChild.role), ("parent", "child"))
+        self.assertEqual(m.FrameParent.fingerprint, m.FrameChild.fingerprint)
+        self.assertNotEqual(m.FrameParent.fingerprint, m.Frame.fingerprint)
+        self.assertIs(self.parent.view, self.box)
+
     def test_an_endpoint_needs_a_view_of_its_layout(self):
         with self.assertRaisesRegex(TypeError, "FrameParent: needs a view of the protocol's layout"):
             m.FrameParent(H(bytearray(H.size)))
