@@ -441,7 +441,9 @@ field_access<Layout> make_field_access() {
     };
   } else if constexpr (shape == field_shape::text) {
     access.get = [](token& t) -> py::object {
-      const std::string_view text = t.template text<Decl::name>();
+      // text() is a std::string_view or (after the token hardening) a copy
+      // with data() and size(): either reads the same here.
+      const auto text = t.template text<Decl::name>();
       PyObject* decoded =
           PyUnicode_DecodeUTF8(text.data(), static_cast<py::ssize_t>(text.size()), "surrogateescape");
       if (decoded == nullptr) throw py::error_already_set();
@@ -527,8 +529,8 @@ field_access<Layout> make_field_access() {
         const T value = t.template get<Decl::name>();
         return py::bytes(reinterpret_cast<const char*>(&value), sizeof value);
       } else {
-        const auto bytes = std::as_bytes(std::as_const(t).template span<Decl::name>());
-        return py::bytes(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+        const auto elements = std::as_const(t).template span<Decl::name>();
+        return py::bytes(reinterpret_cast<const char*>(elements.data()), sizeof(T));
       }
     };
     access.set = [](token& t, py::handle value, const place& where) {
@@ -542,8 +544,8 @@ field_access<Layout> make_field_access() {
         std::memcpy(&value, source->bytes().data(), sizeof value);
         t.template set<Decl::name>(value);
       } else {
-        const auto bytes = std::as_writable_bytes(t.template span<Decl::name>());
-        std::memcpy(bytes.data(), source->bytes().data(), bytes.size());
+        const auto elements = t.template span<Decl::name>();
+        std::memcpy(elements.data(), source->bytes().data(), sizeof(T));
       }
     };
   }
@@ -730,10 +732,14 @@ pybind11::class_<detail::bound_view<Layout, Version>> bind_layout(pybind11::modu
       "fingerprint, .found the region's.");
 
   const std::string layout_name = name;
-  // A state from Python, checked for what the C++ side would reject.
-  const auto state_from = [](py::handle value, std::string_view layout, const char* what) {
+  // A state from Python, checked for what the C++ side would reject. A state
+  // to be stored must also be one the layout can hold: not the waiter mark
+  // of a blocking layout, and one of its valid_states if it declares them
+  // (the peer would report any other value as invalid).
+  const auto state_from = [](py::handle value, std::string_view layout, const char* what, bool stored) {
     const place where{layout, what, &detail::type_name<state_type>};
     const state_type s = detail::scalar_from<state_type>(value, where);
+    if (!stored) return s;
     if constexpr (Layout::has_blocking_waiters) {
       if (std::bit_cast<std::uint32_t>(s) & mailbox::detail::waiter_mark) {
         raise(PyExc_ValueError, where.text() + ": " + detail::repr_of(value) +
@@ -741,9 +747,12 @@ pybind11::class_<detail::bound_view<Layout, Version>> bind_layout(pybind11::modu
                                     "waiter in a layout with blocking_waiters");
       }
     }
+    if (!Layout::is_valid_state(s)) {
+      raise(PyExc_ValueError,
+            where.text() + ": " + detail::repr_of(value) + " is not one of the layout's valid_states");
+    }
     return s;
   };
-
   const auto make_view = [layout_name](std::unique_ptr<detail::buffer_export> buffer, Mailbox<Layout> box) {
     return std::make_unique<view>(view{std::move(buffer), box, layout_name});
   };
@@ -786,7 +795,7 @@ pybind11::class_<detail::bound_view<Layout, Version>> bind_layout(pybind11::modu
       "initialize",
       [region_of, make_view, layout_name, state_from](py::handle buffer, py::handle first,
                                                       py::ssize_t offset) {
-        const state_type s = state_from(first, layout_name, "initialize(state)");
+        const state_type s = state_from(first, layout_name, "initialize(state)", true);
         std::unique_ptr<detail::buffer_export> held;
         const auto region = region_of(buffer, offset, held);
         try {
@@ -803,7 +812,7 @@ pybind11::class_<detail::bound_view<Layout, Version>> bind_layout(pybind11::modu
       "initialize_with_header",
       [region_of, make_view, layout_name, state_from, raise_header_error](py::handle buffer, py::handle first,
                                                                           py::ssize_t offset) {
-        const state_type s = state_from(first, layout_name, "initialize_with_header(state)");
+        const state_type s = state_from(first, layout_name, "initialize_with_header(state)", true);
         std::unique_ptr<detail::buffer_export> held;
         const auto region = region_of(buffer, offset, held);
         try {
@@ -854,7 +863,7 @@ pybind11::class_<detail::bound_view<Layout, Version>> bind_layout(pybind11::modu
       "try_acquire",
       [state_from](py::object self, py::handle expected) -> py::object {
         const view& v = self.cast<const view&>();
-        const state_type s = state_from(expected, v.layout_name, "try_acquire(state)");
+        const state_type s = state_from(expected, v.layout_name, "try_acquire(state)", false);
         auto token = v.box.try_acquire(s);
         if (!token) return py::none();
         return py::cast(bound_token{std::move(self), &v, std::move(token), s});
@@ -959,7 +968,7 @@ pybind11::class_<detail::bound_view<Layout, Version>> bind_layout(pybind11::modu
       [state_from, wait_for](py::object self, py::handle expected, py::handle timeout,
                              py::handle alive) -> py::object {
         view& v = self.cast<view&>();
-        const state_type s = state_from(expected, v.layout_name, "acquire(state)");
+        const state_type s = state_from(expected, v.layout_name, "acquire(state)", false);
         // A state that is there already costs no GIL hand-over.
         if (auto token = v.box.try_acquire(s))
           return py::cast(bound_token{std::move(self), &v, std::move(token), s});
@@ -978,7 +987,7 @@ pybind11::class_<detail::bound_view<Layout, Version>> bind_layout(pybind11::modu
         view& v = self.cast<view&>();
         std::vector<state_type> wanted;
         for (const py::handle s : states)
-          wanted.push_back(state_from(s, v.layout_name, "acquire_any(states)"));
+          wanted.push_back(state_from(s, v.layout_name, "acquire_any(states)", false));
         if (wanted.empty() || wanted.size() > 8) {
           raise(PyExc_ValueError,
                 v.layout_name + ".acquire_any: takes 1 to 8 states, got " + std::to_string(wanted.size()));
@@ -995,8 +1004,7 @@ pybind11::class_<detail::bound_view<Layout, Version>> bind_layout(pybind11::modu
       "which. Otherwise as acquire().");
 
   cls.def("__repr__", [](const view& v) {
-    return "<" + v.layout_name + " view at " +
-           mailbox::detail::hex(reinterpret_cast<std::uintptr_t>(v.box.bytes().data())) + ", state " +
+    return "<" + v.layout_name + " view, state " +
            detail::repr_of(detail::scalar_to<state_type>(v.box.state())) + ">";
   });
 
@@ -1027,8 +1035,8 @@ pybind11::class_<detail::bound_view<Layout, Version>> bind_layout(pybind11::modu
     cls.def(
         "try_transition",
         [state_from](view& v, py::handle from, py::handle to) {
-          const state_type a = state_from(from, v.layout_name, "try_transition(from)");
-          const state_type b = state_from(to, v.layout_name, "try_transition(to)");
+          const state_type a = state_from(from, v.layout_name, "try_transition(from)", false);
+          const state_type b = state_from(to, v.layout_name, "try_transition(to)", true);
           return static_cast<bool>(v.box.try_transition(a, b));
         },
         py::arg("from_state"), py::arg("to_state"),
@@ -1080,7 +1088,7 @@ pybind11::class_<detail::bound_view<Layout, Version>> bind_layout(pybind11::modu
       "publish",
       [state_from](bound_token& t, py::handle next) {
         auto& token = t.use("publish()");
-        const state_type s = state_from(next, t.view->layout_name, "publish(state)");
+        const state_type s = state_from(next, t.view->layout_name, "publish(state)", true);
         std::move(token).publish(s);
         t.token.reset();
       },

@@ -224,6 +224,17 @@ class Tokens(unittest.TestCase):
             H.initialize(bytearray(H.size), None)
         self.assertEqual(box.state(), S.idle)
 
+    def test_only_declared_states_are_stored(self):
+        _, box = fresh()
+        t = box.try_acquire(S.idle)
+        with self.assertRaisesRegex(ValueError, "publish.*99 is not one of the layout's valid_states"):
+            t.publish(99)
+        with self.assertRaisesRegex(ValueError, "valid_states"):
+            H.initialize(bytearray(H.size), 7)
+        self.assertIsNone(box.try_acquire(99))  # waiting for one is merely pointless
+        t.publish(S.task_ready)
+        self.assertEqual(box.state(), S.task_ready)
+
     def test_a_bad_publish_keeps_the_token(self):
         _, box = fresh()
         t = box.try_acquire(S.idle)
