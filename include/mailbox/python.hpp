@@ -105,6 +105,13 @@ inline std::string type_name_of(py::handle value) { return Py_TYPE(value.ptr())-
 
 inline std::string repr_of(py::handle value) { return py::repr(value); }
 
+// Appends an item to a separated list. (Not `(empty ? "" : ", ") + item`:
+// GCC 12 with LTO warns falsely about the memcpy of `const char* + string`.)
+inline void append_listed(std::string& list, std::string_view item, std::string_view separator) {
+  if (!list.empty()) list += separator;
+  list += item;
+}
+
 // The C++ type of a field as its error messages spell it: int32, uint64[16],
 // char[256], float64, struct of 48 bytes.
 template <class T>
@@ -656,7 +663,7 @@ const field_access<Layout>& find_field(const bound_token<Layout, Version>& t, Py
                         "with publish()");
   }
   std::string known;
-  for (const auto& f : payload_fields<Layout>()) known += (known.empty() ? "" : ", ") + std::string(f.name);
+  for (const auto& f : payload_fields<Layout>()) detail::append_listed(known, f.name, ", ");
   throw py::key_error(t.view->layout_name + " has no payload field '" + std::string(field) +
                       "' (its payload fields: " + known + ")");
 }
@@ -954,7 +961,7 @@ pybind11::class_<detail::bound_view<Layout, Version>> bind_layout(pybind11::modu
       if (wait_clock::now() >= until) {
         std::string states;
         for (const state_type& w : wanted) {
-          states += (states.empty() ? "" : " or ") + detail::repr_of(detail::scalar_to<state_type>(w));
+          detail::append_listed(states, detail::repr_of(detail::scalar_to<state_type>(w)), " or ");
         }
         raise(PyExc_TimeoutError, v.layout_name + "." + who + ": timed out waiting for " + states +
                                       "; the state is " +
@@ -1015,8 +1022,7 @@ pybind11::class_<detail::bound_view<Layout, Version>> bind_layout(pybind11::modu
         if (f.name == flag) return f;
       }
       std::string known;
-      for (const auto& f : detail::flags<Layout>())
-        known += (known.empty() ? "" : ", ") + std::string(f.name);
+      for (const auto& f : detail::flags<Layout>()) detail::append_listed(known, f.name, ", ");
       throw py::key_error(v.layout_name + " has no flag '" + flag +
                           "' (its flags: " + (known.empty() ? std::string("none") : known) + ")");
     };
@@ -1135,7 +1141,7 @@ struct bound_endpoint {
 
   static std::string joined(std::span<const std::string_view> names) {
     std::string out;
-    for (const std::string_view n : names) out += (out.empty() ? "" : ", ") + std::string(n);
+    for (const std::string_view n : names) detail::append_listed(out, n, ", ");
     return out.empty() ? "none" : out;
   }
 
@@ -1143,7 +1149,7 @@ struct bound_endpoint {
 
   static std::string shown(std::span<const state_type> states) {
     std::string out;
-    for (const state_type& s : states) out += (out.empty() ? "" : ", ") + shown(s);
+    for (const state_type& s : states) detail::append_listed(out, shown(s), ", ");
     return out.empty() ? "none" : out;
   }
 
