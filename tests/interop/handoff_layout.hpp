@@ -25,7 +25,7 @@ using Handoff =
                     mailbox::field<"sequence", std::uint64_t>, mailbox::field<"args", std::uint64_t[16]>,
                     mailbox::field<"ratio", double>, mailbox::field<"scale", float>,
                     mailbox::field<"small", std::int8_t>, mailbox::field<"port", std::uint16_t>,
-                    mailbox::field<"ok", bool>, mailbox::field<"mode", Step>,
+                    mailbox::field<"ok", std::uint8_t>, mailbox::field<"mode", Step>,
                     mailbox::field<"blob", std::byte[32]>, mailbox::field<"pair", Pair>,
                     mailbox::field<"error_msg", char[64]>,
                     mailbox::valid_states<Step::idle, Step::task_ready, Step::task_done, Step::shutdown>>;
@@ -45,7 +45,7 @@ struct message {
   float scale;
   std::int8_t small;
   std::uint16_t port;
-  bool ok;
+  std::uint8_t ok;  // 0 or 1 (a bool field would be undefined for any other byte a peer stores)
   Step mode;
   std::byte blob[32];
   Pair pair;
@@ -61,7 +61,7 @@ inline message request(std::uint64_t n) {
   m.scale = static_cast<float>(n % 4096) * 0.5f;
   m.small = static_cast<std::int8_t>(static_cast<int>(n % 256) - 128);
   m.port = static_cast<std::uint16_t>(n * 7);
-  m.ok = n % 2 == 0;
+  m.ok = n % 2 == 0 ? 1 : 0;
   m.mode = static_cast<Step>(n % 4);
   for (std::size_t j = 0; j < 32; ++j) m.blob[j] = static_cast<std::byte>((n + j * 3) & 0xff);
   m.pair = Pair{static_cast<std::int32_t>(n), static_cast<float>(n % 1024) * 0.125f};
@@ -77,7 +77,7 @@ inline message reply(std::uint64_t n) {
   m.scale = m.scale + 1.0f;
   m.small = static_cast<std::int8_t>(-(m.small + 1));
   m.port = static_cast<std::uint16_t>(m.port ^ 0xffff);
-  m.ok = !m.ok;
+  m.ok = m.ok ? 0 : 1;
   m.mode = static_cast<Step>((n + 1) % 4);
   for (auto& b : m.blob) b = ~b;
   m.pair = Pair{-m.pair.count, m.pair.weight * 2};
