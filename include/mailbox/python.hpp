@@ -15,6 +15,8 @@
 //
 // Not part of the umbrella header: only code that includes this header
 // depends on pybind11 and Python.
+// Build the module with pybind11_add_module (or -fvisibility=hidden), as
+// pybind11 requires.
 //
 // What Python sees:
 //   Name(buffer, offset=0)   a view over any writable contiguous buffer
