@@ -36,6 +36,8 @@ require_debian_packages time
 require_debian_packages g++-12-multilib
 # relacy-dev: the wake-up protocol model; libclang-rt-14-dev: libFuzzer and the sanitizers.
 require_debian_packages relacy-dev libclang-rt-14-dev
+# The Python bindings' tests (tests/interop) in the gcc and clang suites.
+require_debian_packages python3-dev pybind11-dev python3-pybind11
 
 started=$SECONDS
 timings=()

@@ -4,6 +4,7 @@
 #include "arch.hpp"         // IWYU pragma: export
 #include "array.hpp"        // IWYU pragma: export
 #include "endpoint.hpp"     // IWYU pragma: export
+#include "export.hpp"       // IWYU pragma: export
 #include "fingerprint.hpp"  // IWYU pragma: export
 #include "layout.hpp"       // IWYU pragma: export
 #include "protocol.hpp"     // IWYU pragma: export

@@ -1,0 +1,512 @@
+"""mailbox::python::bind_layout as Python sees it: the view over buffers,
+attributes, conversions and their errors, token misuse, timeouts, waiting
+without the GIL, Ctrl-C, headers and fingerprints."""
+
+import json
+import mmap
+import os
+import signal
+import struct
+import threading
+import time
+import unittest
+
+import mailbox_test_module as m
+
+H = m.Handoff
+S = m.Step
+
+
+def fresh(layout=H, state=S.idle):
+    buf = bytearray(layout.size)
+    return buf, layout.initialize(buf, state)
+
+
+class Attributes(unittest.TestCase):
+    def test_size_alignment_fields(self):
+        self.assertEqual(H.alignment, 8)
+        self.assertEqual(H.fields["state"], (0, 4))
+        self.assertEqual(H.fields["args"][1], 16 * 8)
+        self.assertEqual(H.fields["error_msg"][1], 64)
+        end = max(offset + size for offset, size in H.fields.values())
+        self.assertEqual(H.size, (end + H.alignment - 1) // H.alignment * H.alignment)
+        self.assertEqual(H.state_name, "state")
+        self.assertEqual(H.size_with_header, H.header_size + H.size)
+
+    def test_versions_have_their_own_fingerprints(self):
+        self.assertNotEqual(H.fingerprint, m.HandoffV2.fingerprint)
+        self.assertEqual(H.version, 0)
+        self.assertEqual(m.HandoffV2.version, 2)
+        self.assertEqual(H.fields, m.HandoffV2.fields)
+
+    def test_json_describes_the_same_layout(self):
+        layout = json.loads(H.json)
+        self.assertEqual(int(layout["fingerprint"], 16), H.fingerprint)
+        self.assertEqual(layout["size"], H.size)
+        self.assertEqual(layout["alignment"], H.alignment)
+        self.assertEqual(layout["header_size"], H.header_size)
+        self.assertEqual({f["name"]: (f["offset"], f["size"]) for f in layout["fields"]}, H.fields)
+        by_name = {f["name"]: f for f in layout["fields"]}
+        self.assertEqual(by_name["state"]["role"], "state")
+        self.assertEqual(by_name["args"]["shape"], [16])
+        self.assertEqual(by_name["args"]["kind"], "uint")
+        self.assertEqual(by_name["blob"]["kind"], "byte")
+        self.assertEqual(by_name["error_msg"]["kind"], "char")
+        self.assertEqual(by_name["pair"]["kind"], "struct")
+        self.assertEqual(layout["valid_states"], [0, 1, 2, 3])
+        self.assertEqual(json.loads(m.HandoffV2.json)["version"], 2)
+
+
+class Buffers(unittest.TestCase):
+    def test_too_small_names_expected_and_given_size(self):
+        with self.assertRaisesRegex(ValueError, rf"Handoff.*expected at least {H.size} bytes, got 10 bytes"):
+            H(bytearray(10))
+
+    def test_misaligned_names_the_alignment(self):
+        buf = bytearray(H.size + 8)
+        with self.assertRaisesRegex(ValueError, r"misaligned.*aligned to 8 bytes, got an address aligned to 1 bytes"):
+            H(memoryview(buf)[1:])
+        with self.assertRaisesRegex(ValueError, "misaligned"):
+            H(buf, offset=1)
+
+    def test_offset_outside_the_buffer(self):
+        with self.assertRaisesRegex(ValueError, "offset"):
+            H(bytearray(H.size), offset=H.size + 1)
+        with self.assertRaisesRegex(ValueError, "offset"):
+            H(bytearray(H.size), offset=-8)
+
+    def test_read_only_and_non_buffers_are_type_errors(self):
+        with self.assertRaisesRegex(TypeError, "writable"):
+            H(bytes(H.size))
+        with self.assertRaisesRegex(TypeError, "writable buffer"):
+            H([0] * H.size)
+
+    def test_the_view_keeps_its_buffer_alive(self):
+        buf = bytearray(H.size)
+        box = H.initialize(buf, S.task_ready)
+        del buf
+        self.assertEqual(box.state(), S.task_ready)
+        t = box.try_acquire(S.task_ready)
+        del box
+        t["sequence"] = 5
+        self.assertEqual(t["sequence"], 5)
+
+    def test_an_mmap_cannot_be_closed_under_a_view(self):
+        region = mmap.mmap(-1, H.size)
+        box = H.initialize(region, S.idle)
+        with self.assertRaises(BufferError):
+            region.close()
+        del box
+        region.close()
+
+    def test_initialize_zeroes_the_payload_and_stores_the_state(self):
+        buf = bytearray(b"\xff" * H.size)
+        box = H.initialize(buf, S.task_done)
+        self.assertEqual(box.state(), S.task_done)
+        self.assertEqual(bytes(buf[4:]), bytes(H.size - 4))
+
+    def test_a_view_reads_what_another_view_wrote(self):
+        buf = bytearray(2 * H.size)
+        a = H.initialize(buf, S.idle, offset=H.size)
+        b = H(buf, offset=H.size)
+        t = a.acquire(S.idle)
+        t["sequence"] = 77
+        t.publish(S.task_ready)
+        self.assertEqual(b.acquire(S.task_ready, timeout=1)["sequence"], 77)
+        self.assertEqual(struct.unpack_from("=i", buf, H.size)[0], int(S.task_ready))
+
+
+class Conversions(unittest.TestCase):
+    def setUp(self):
+        self.buf, self.box = fresh()
+        self.t = self.box.try_acquire(S.idle)
+
+    def test_round_trips(self):
+        values = {
+            "error": -2**31, "sequence": 2**64 - 1, "args": list(range(2**64 - 16, 2**64)),
+            "ratio": -1.5e300, "scale": 3.25, "small": -128, "port": 65535, "ok": 255,
+            "mode": S.task_done, "blob": bytes(range(32)), "pair": struct.pack("=if", 7, 0.5),
+            "error_msg": "x" * 63,
+        }
+        for name, value in values.items():
+            with self.subTest(name):
+                self.t[name] = value
+                self.assertEqual(self.t[name], value)
+                self.assertIs(type(self.t[name]), type(value))
+
+    def test_text_is_utf8_and_shorter_bytes_are_zero_filled(self):
+        self.t["error_msg"] = "x" * 40
+        self.t["error_msg"] = "\u00e9t\u00e9"
+        self.assertEqual(self.t["error_msg"], "\u00e9t\u00e9")
+        start = H.fields["error_msg"][0]
+        self.assertEqual(bytes(self.buf[start:start + 64]), "\u00e9t\u00e9".encode() + bytes(59))
+        self.t["blob"] = b"\x01\x02"
+        self.assertEqual(self.t["blob"], b"\x01\x02" + bytes(30))
+        self.t["blob"] = bytearray(b"\x03")
+        self.assertEqual(self.t["blob"][:2], b"\x03\x00")
+
+    def test_ints_accept_index_and_bools(self):
+        self.t["error"] = True
+        self.assertEqual(self.t["error"], 1)
+        self.t["mode"] = 2
+        self.assertEqual(self.t["mode"], S.task_done)
+        self.t["ratio"] = 3
+        self.assertEqual(self.t["ratio"], 3.0)
+        self.t["ok"] = True
+        self.assertIs(type(self.t["ok"]), int)
+        self.assertEqual(self.t["ok"], 1)
+
+    def test_out_of_range_is_overflow_error_naming_the_field(self):
+        cases = [("error", 2**31), ("error", -2**31 - 1), ("sequence", -1), ("sequence", 2**64),
+                 ("small", 128), ("port", 65536), ("scale", 1e39), ("mode", 2**31), ("ok", 256),
+                 ("ratio", 10**400)]
+        for name, value in cases:
+            with self.subTest(name=name, value=value):
+                with self.assertRaisesRegex(OverflowError, f"Handoff field '{name}'"):
+                    self.t[name] = value
+
+    def test_wrong_types_are_type_errors_naming_the_field(self):
+        cases = [("error", 1.0), ("error", "1"), ("sequence", None), ("ratio", "1.0"), ("ok", "yes"),
+                 ("mode", "idle"), ("mode", 1.0), ("args", "abc"), ("args", 5), ("blob", "text"),
+                 ("pair", 12), ("error_msg", 12), ("error_msg", ["a"])]
+        for name, value in cases:
+            with self.subTest(name=name, value=value):
+                with self.assertRaisesRegex(TypeError, f"Handoff field '{name}'"):
+                    self.t[name] = value
+
+    def test_wrong_sizes_are_value_errors_and_change_nothing(self):
+        self.t["args"] = [1] * 16
+        cases = [("args", [0] * 15), ("args", [0] * 17), ("blob", bytes(33)), ("pair", bytes(7)),
+                 ("error_msg", "y" * 64), ("error_msg", "a\0b")]
+        for name, value in cases:
+            with self.subTest(name=name):
+                with self.assertRaisesRegex(ValueError, f"Handoff field '{name}'"):
+                    self.t[name] = value
+        with self.assertRaisesRegex(OverflowError, r"'args'\[3\]"):
+            self.t["args"] = [0, 0, 0, -1] + [0] * 12
+        self.assertEqual(self.t["args"], [1] * 16)
+
+    def test_unknown_names_and_the_state_word_are_key_errors(self):
+        with self.assertRaisesRegex(KeyError, "no payload field 'nope'"):
+            self.t["nope"]
+        with self.assertRaisesRegex(KeyError, "no payload field 'nope'"):
+            self.t["nope"] = 1
+        with self.assertRaisesRegex(KeyError, "'state' is the state word"):
+            self.t["state"] = 1
+        self.assertEqual(self.t.keys(), [name for name in H.fields if name != "state"])
+
+
+class Tokens(unittest.TestCase):
+    def test_publish_spends_the_token(self):
+        _, box = fresh()
+        t = box.try_acquire(S.idle)
+        self.assertEqual(t.state, S.idle)
+        t.publish(S.task_ready)
+        self.assertTrue(t.published)
+        self.assertEqual(box.state(), S.task_ready)
+        for use in (lambda: t["error"], lambda: t.__setitem__("error", 1), lambda: t.publish(S.idle),
+                    lambda: t.state):
+            with self.assertRaisesRegex(RuntimeError, "after publish"):
+                use()
+        self.assertEqual(box.state(), S.task_ready)
+
+    def test_try_acquire_in_another_state_gives_none(self):
+        _, box = fresh()
+        self.assertIsNone(box.try_acquire(S.task_done))
+        self.assertIsNotNone(box.try_acquire(S.idle))
+
+    def test_states_are_checked(self):
+        _, box = fresh()
+        with self.assertRaisesRegex(TypeError, "acquire"):
+            box.try_acquire("idle")
+        with self.assertRaisesRegex(OverflowError, "publish"):
+            box.try_acquire(S.idle).publish(2**40)
+        with self.assertRaisesRegex(TypeError, "initialize"):
+            H.initialize(bytearray(H.size), None)
+        self.assertEqual(box.state(), S.idle)
+
+    def test_only_declared_states_are_stored(self):
+        _, box = fresh()
+        t = box.try_acquire(S.idle)
+        with self.assertRaisesRegex(ValueError, "publish.*99 is not one of the layout's valid_states"):
+            t.publish(99)
+        with self.assertRaisesRegex(ValueError, "valid_states"):
+            H.initialize(bytearray(H.size), 7)
+        self.assertIsNone(box.try_acquire(99))  # waiting for one is merely pointless
+        t.publish(S.task_ready)
+        self.assertEqual(box.state(), S.task_ready)
+
+    def test_a_bad_publish_keeps_the_token(self):
+        _, box = fresh()
+        t = box.try_acquire(S.idle)
+        with self.assertRaises(TypeError):
+            t.publish("done")
+        t.publish(S.task_done)
+        self.assertEqual(box.state(), S.task_done)
+
+    def test_an_undeclared_state_from_a_peer_is_reported(self):
+        buf, box = fresh()
+        struct.pack_into("=i", buf, 0, 99)  # a hostile peer
+        with self.assertRaisesRegex(ValueError, "valid_states"):
+            box.acquire(S.task_ready, timeout=1)
+
+    def test_blocking_layouts_refuse_the_waiter_mark(self):
+        _, box = fresh(m.BlockingHandoff)
+        with self.assertRaisesRegex(ValueError, "top bit"):
+            box.try_acquire(S.idle).publish(-2**31)
+
+
+class Waiting(unittest.TestCase):
+    def test_timeouts(self):
+        _, box = fresh()
+        for timeout in (0, 0.0, 0.05, -1):
+            with self.subTest(timeout=timeout):
+                with self.assertRaisesRegex(TimeoutError, "Step.task_done"):
+                    box.acquire(S.task_done, timeout=timeout)
+                with self.assertRaisesRegex(TimeoutError, "task_ready.* or .*task_done"):
+                    box.acquire_any([S.task_ready, S.task_done], timeout=timeout)
+        with self.assertRaisesRegex(ValueError, "NaN"):
+            box.acquire(S.task_done, timeout=float("nan"))
+        with self.assertRaisesRegex(TypeError, "timeout"):
+            box.acquire(S.task_done, timeout="1")
+
+    def test_a_dead_peer_ends_the_wait(self):
+        _, box = fresh()
+        calls = []
+
+        def alive():
+            calls.append(1)
+            return len(calls) < 3
+
+        with self.assertRaisesRegex(m.PeerGone, "alive"):
+            box.acquire(S.task_done, timeout=60, alive=alive)
+        self.assertEqual(len(calls), 3)
+        with self.assertRaises(m.PeerGone):
+            box.acquire_any([S.task_done, S.shutdown], timeout=60, alive=lambda: False)
+        self.assertIsInstance(m.PeerGone(), RuntimeError)
+
+    def test_alive_errors_propagate(self):
+        _, box = fresh()
+
+        def broken():
+            raise ZeroDivisionError("from alive")
+
+        with self.assertRaisesRegex(ZeroDivisionError, "from alive"):
+            box.acquire(S.task_done, timeout=60, alive=broken)
+
+    def test_acquire_any_says_which_state(self):
+        _, box = fresh(state=S.task_done)
+        t = box.acquire_any([S.task_ready, S.task_done, S.shutdown], timeout=1)
+        self.assertEqual(t.state, S.task_done)
+        with self.assertRaisesRegex(ValueError, "1 to 8"):
+            box.acquire_any([], timeout=1)
+
+    def _hand_over_from_a_thread(self, layout):
+        _, box = fresh(layout)
+        got = {}
+
+        def waiter():
+            try:
+                t = box.acquire(S.task_ready, timeout=30)
+                got["sequence"] = t["sequence"]
+                t.publish(S.task_done)
+            except Exception as e:  # reported below
+                got["error"] = e
+
+        thread = threading.Thread(target=waiter)
+        thread.start()
+        # The waiter holds no GIL while it waits, or this thread could not run.
+        t = box.acquire(S.idle)
+        time.sleep(0.05)
+        t["sequence"] = 1234
+        t.publish(S.task_ready)
+        box.acquire(S.task_done, timeout=30)
+        thread.join()
+        self.assertEqual(got, {"sequence": 1234})
+
+    def test_waiting_releases_the_gil(self):
+        self._hand_over_from_a_thread(H)
+
+    def test_blocking_waits_are_woken(self):
+        self._hand_over_from_a_thread(m.BlockingHandoff)
+
+    def test_ctrl_c_interrupts_a_wait(self):
+        _, box = fresh()
+        # A shell may start us with SIGINT ignored; Ctrl-C is Python's default handler.
+        previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+        timer = threading.Timer(0.1, os.kill, (os.getpid(), signal.SIGINT))
+        timer.start()
+        try:
+            with self.assertRaises(KeyboardInterrupt):
+                box.acquire(S.task_done, timeout=60)
+        finally:
+            timer.cancel()
+            signal.signal(signal.SIGINT, previous)
+
+
+class FlagsAndTransitions(unittest.TestCase):
+    def setUp(self):
+        self.buf = bytearray(m.Frame.size)
+        self.box = m.Frame.initialize(self.buf, m.F.idle)
+
+    def test_flags_are_words_outside_the_tokens(self):
+        box = self.box
+        self.assertFalse(box.is_raised("stop"))
+        box.raise_flag("stop")
+        self.assertTrue(box.is_raised("stop"))
+        self.assertFalse(box.is_raised("seen"))
+        self.assertEqual(struct.unpack_from("=i", self.buf, m.Frame.fields["stop"][0])[0], 1)
+        box.clear_flag("stop")
+        self.assertFalse(box.is_raised("stop"))
+        struct.pack_into("=Q", self.buf, m.Frame.fields["seen"][0], 7)  # another language's non-zero
+        self.assertTrue(box.is_raised("seen"))
+        self.assertEqual(box.state(), m.F.idle)  # the state word untouched
+
+    def test_only_flags_are_flags(self):
+        for name in ("error", "state", "nope"):
+            with self.subTest(name=name):
+                with self.assertRaisesRegex(KeyError, f"no flag '{name}' \\(its flags: stop, seen\\)"):
+                    self.box.raise_flag(name)
+        t = self.box.try_acquire(m.F.idle)
+        with self.assertRaisesRegex(KeyError, "no payload field 'stop'"):
+            t["stop"] = 1
+
+    def test_try_transition(self):
+        self.assertFalse(self.box.try_transition(m.F.staged, m.F.running))
+        self.assertEqual(self.box.state(), m.F.idle)
+        self.assertTrue(self.box.try_transition(m.F.idle, m.F.staged))
+        self.assertEqual(self.box.state(), m.F.staged)
+        with self.assertRaises(TypeError):
+            self.box.try_transition("staged", m.F.running)
+
+    def test_overlay_fields_share_bytes(self):
+        t = self.box.try_acquire(m.F.idle)
+        t["command"] = 5
+        self.assertEqual(m.Frame.fields["command"][0], m.Frame.fields["words"][0])
+        self.assertEqual(t["words"][0], 5)
+        layout = json.loads(m.Frame.json)
+        self.assertEqual(layout["overlays"], ["control", "task"])
+        self.assertEqual(layout["flags"], ["stop", "seen"])
+        by_name = {f["name"]: f for f in layout["fields"]}
+        self.assertEqual(by_name["sum"]["overlay"], "task")
+        self.assertEqual(by_name["stop"]["role"], "flag")
+        self.assertIsNone(by_name["note"]["overlay"])
+
+
+class Endpoints(unittest.TestCase):
+    def setUp(self):
+        self.box = m.Frame.initialize(bytearray(m.Frame.size), m.F.idle)
+        self.parent = m.FrameParent(self.box)
+        self.child = m.FrameChild(self.box)
+
+    def test_a_round_through_the_protocol(self):
+        t = self.parent.acquire(m.F.idle, timeout=1)
+        t["command"] = 3
+        t.publish(m.F.request)
+        t = self.child.acquire(m.F.request, timeout=1)
+        self.assertEqual(t["command"], 3)
+        t["result"] = 9
+        t.publish(m.F.reply)
+        t = self.parent.acquire_any([m.F.reply, m.F.done, m.F.failed], timeout=1)
+        self.assertEqual(t.state, m.F.reply)
+        self.assertEqual(t["result"], 9)
+        t.publish(m.F.idle)
+        self.assertEqual(self.parent.state(), m.F.idle)
+
+    def test_states_the_role_does_not_own(self):
+        with self.assertRaisesRegex(m.ProtocolError, "role 'child' does not own <F.idle: 0> \\(its owners: parent\\)"):
+            self.child.try_acquire(m.F.idle)
+        with self.assertRaisesRegex(m.ProtocolError, "does not own <F.off: 7> \\(its owners: none\\)"):
+            self.parent.acquire(m.F.off, timeout=0)
+        with self.assertRaisesRegex(m.ProtocolError, "does not own"):
+            self.parent.acquire_any([m.F.reply, m.F.request], timeout=0)
+        with self.assertRaisesRegex(m.ProtocolError, "several owners \\(parent, child\\).*try_transition"):
+            self.parent.acquire(m.F.staged, timeout=0)
+        self.assertIsInstance(m.ProtocolError(), ValueError)
+
+    def test_fields_outside_the_views(self):
+        t = self.parent.acquire(m.F.idle)
+        t.publish(m.F.request)
+        t = self.child.acquire(m.F.request)
+        self.assertEqual(t.keys(), ["error", "command", "result", "note"])
+        for name in ("words", "sum"):
+            with self.subTest(name=name):
+                with self.assertRaisesRegex(m.ProtocolError, f"field '{name}' is in overlay 'task'.*<F.request: 1> \\(control\\)"):
+                    t[name] = 1
+                with self.assertRaisesRegex(m.ProtocolError, f"field '{name}'"):
+                    t[name]
+        t["error"] = 1  # common fields are always in view
+        with self.assertRaisesRegex(KeyError, "nope"):
+            t["nope"]
+
+    def test_next_states(self):
+        t = self.parent.acquire(m.F.idle)
+        with self.assertRaisesRegex(m.ProtocolError, "publish\\(<F.done: 5>\\) from <F.idle: 0>.*next of <F.idle: 0>: <F.request: 1>, <F.staged: 3>, <F.off: 7>"):
+            t.publish(m.F.done)
+        self.assertEqual(self.box.state(), m.F.idle)
+        t.publish(m.F.staged)
+        with self.assertRaisesRegex(RuntimeError, "after publish"):
+            t["error"]
+        with self.assertRaisesRegex(m.ProtocolError, "<F.staged: 3> -> <F.done: 5> is not in the protocol"):
+            self.parent.try_transition(m.F.staged, m.F.done)
+        with self.assertRaisesRegex(m.ProtocolError, "role 'parent' does not own <F.running: 4>"):
+            self.parent.try_transition(m.F.running, m.F.done)
+        self.assertTrue(self.child.try_transition(m.F.staged, m.F.running))
+        self.assertFalse(self.parent.try_transition(m.F.staged, m.F.failed))
+        self.assertEqual(self.box.state(), m.F.running)
+
+    def test_roles_and_the_protocol_fingerprint(self):
+        self.assertEqual((m.FrameParent.role, m.FrameChild.role), ("parent", "child"))
+        self.assertEqual(m.FrameParent.fingerprint, m.FrameChild.fingerprint)
+        self.assertNotEqual(m.FrameParent.fingerprint, m.Frame.fingerprint)
+        self.assertIs(self.parent.view, self.box)
+
+    def test_an_endpoint_needs_a_view_of_its_layout(self):
+        with self.assertRaisesRegex(TypeError, "FrameParent: needs a view of the protocol's layout"):
+            m.FrameParent(H(bytearray(H.size)))
+
+
+class Headers(unittest.TestCase):
+    def test_attach_after_initialize(self):
+        buf = bytearray(H.size_with_header)
+        H.initialize_with_header(buf, S.task_ready)
+        self.assertEqual(H.attach_with_header(buf).state(), S.task_ready)
+        self.assertEqual(struct.unpack_from("=Q", buf, 8)[0], H.fingerprint)
+
+    def test_fingerprint_mismatch_shows_both(self):
+        buf = bytearray(H.size_with_header)
+        H.initialize_with_header(buf, S.idle)
+        with self.assertRaises(m.FingerprintMismatch) as caught:
+            m.HandoffV2.attach_with_header(buf)
+        e = caught.exception
+        self.assertIsInstance(e, m.HeaderError)
+        self.assertIsInstance(e, ValueError)
+        self.assertEqual(e.expected, m.HandoffV2.fingerprint)
+        self.assertEqual(e.found, H.fingerprint)
+        self.assertIn(f"0x{H.fingerprint:016x}", str(e))
+        self.assertIn(f"0x{m.HandoffV2.fingerprint:016x}", str(e))
+
+    def test_no_header_yet(self):
+        buf = bytearray(H.size_with_header)
+        with self.assertRaisesRegex(m.HeaderError, "not initialised") as caught:
+            H.attach_with_header(buf, timeout=0.05)
+        self.assertNotIsInstance(caught.exception, m.FingerprintMismatch)
+        buf[0:8] = b"NOTMAGIC"
+        with self.assertRaisesRegex(m.HeaderError, "magic"):
+            H.attach_with_header(buf)
+
+    def test_header_region_too_small(self):
+        with self.assertRaisesRegex(m.HeaderError, f"expected at least {H.size_with_header} bytes"):
+            H.initialize_with_header(bytearray(H.size), S.idle)
+
+    def test_attach_waits_for_the_initialiser(self):
+        buf = bytearray(H.size_with_header)
+        timer = threading.Timer(0.05, H.initialize_with_header, (buf, S.task_done))
+        timer.start()
+        box = H.attach_with_header(buf, timeout=30)
+        timer.join()
+        self.assertEqual(box.state(), S.task_done)
+
+
+if __name__ == "__main__":
+    unittest.main()
