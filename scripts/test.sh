@@ -38,6 +38,8 @@ require_debian_packages g++-12-multilib
 require_debian_packages relacy-dev libclang-rt-14-dev
 # The Python bindings' tests (tests/interop) in the gcc and clang suites.
 require_debian_packages python3-dev pybind11-dev python3-pybind11
+# The peers of the benchmarks' smoke tests (Boost.Atomic/Interprocess/Lockfree, ZeroMQ).
+require_debian_packages libboost1.81-dev libzmq3-dev
 
 started=$SECONDS
 timings=()
