@@ -3,6 +3,7 @@
 // side that initialised the region.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <bit>
@@ -341,9 +342,22 @@ inline constexpr auto c_identifiers = [] {
   return ids;
 }();
 
-// The first two identifiers that are the same, or {0, 0}. One quadratic
-// loop in a constexpr function (not a fold): 250 fields are 250,000 cheap
-// comparisons.
+// Orders identifiers as the C text they become (mangled), shorter first on
+// a common prefix.
+constexpr bool c_identifier_less(const c_identifier& a, const c_identifier& b) noexcept {
+  const std::size_t common = a.size() < b.size() ? a.size() : b.size();
+  for (std::size_t i = 0; i < common; ++i) {
+    const char x = c_identifier_at(a, i);
+    const char y = c_identifier_at(b, i);
+    if (x != y) return x < y;
+  }
+  return a.size() < b.size();
+}
+
+// Two identifiers that are the same, or {0, 0}: sorted by their C text, a
+// clash is two neighbours. A quadratic loop over every pair ran out of
+// Clang's constexpr step limit (2^20) at 120 fields; sorting costs
+// O(n log n) comparisons that mostly stop at the first differing character.
 struct c_clash {
   std::size_t first = 0;
   std::size_t second = 0;
@@ -352,9 +366,15 @@ struct c_clash {
 template <class Layout>
 inline constexpr c_clash first_c_clash = [] {
   const auto& ids = c_identifiers<Layout>;
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    for (std::size_t j = i + 1; j < ids.size(); ++j) {
-      if (same_c_identifier(ids[i], ids[j])) return c_clash{i, j};
+  std::array<std::size_t, std::tuple_size_v<std::remove_cvref_t<decltype(ids)>>> order{};
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return c_identifier_less(ids[a], ids[b]); });
+  for (std::size_t k = 1; k < order.size(); ++k) {
+    if (same_c_identifier(ids[order[k - 1]], ids[order[k]])) {
+      const std::size_t a = order[k - 1];
+      const std::size_t b = order[k];
+      return a < b ? c_clash{a, b} : c_clash{b, a};
     }
   }
   return c_clash{};
