@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <cstring>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -45,11 +46,17 @@ bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
-// Runs `misuse` in a child process with its stderr captured. Returns what the
-// child wrote if it died of SIGABRT, and otherwise says how it ended, so a
-// CHECK on the message shows both.
-template <class Misuse>
-std::string abort_message_of(Misuse misuse) {
+// How a child process ended: its wait status (test_support::wait_for: the
+// exit code, or minus the signal) and what it wrote to stderr.
+struct child_outcome {
+  int status;
+  std::string written;
+};
+
+// Runs `body` in a child process with its stderr captured; the child exits 0
+// when the body returns.
+template <class Body>
+child_outcome run_in_child(Body body) {
   int pipe_fds[2];
   REQUIRE(::pipe(pipe_fds) == 0);
   const pid_t child = ::fork();
@@ -58,7 +65,7 @@ std::string abort_message_of(Misuse misuse) {
     ::close(pipe_fds[0]);
     ::dup2(pipe_fds[1], STDERR_FILENO);
     ::signal(SIGABRT, SIG_DFL);  // Catch's handler would report the abort as this test's failure
-    misuse();
+    body();
     ::_exit(0);
   }
   ::close(pipe_fds[1]);
@@ -68,11 +75,20 @@ std::string abort_message_of(Misuse misuse) {
     written.append(buffer, static_cast<std::size_t>(got));
   }
   ::close(pipe_fds[0]);
-  const int status = test_support::wait_for(child);
-  if (status != -SIGABRT) {
-    return "<the child did not abort: status " + std::to_string(status) + "; stderr: " + written + ">";
+  return {test_support::wait_for(child), written};
+}
+
+// Runs `misuse` in a child process. Returns what the child wrote if it died
+// of SIGABRT, and otherwise says how it ended, so a CHECK on the message
+// shows both.
+template <class Misuse>
+std::string abort_message_of(Misuse misuse) {
+  const child_outcome outcome = run_in_child(misuse);
+  if (outcome.status != -SIGABRT) {
+    return "<the child did not abort: status " + std::to_string(outcome.status) +
+           "; stderr: " + outcome.written + ">";
   }
-  return written;
+  return outcome.written;
 }
 
 enum class Listed : std::int32_t { idle, busy };
@@ -267,6 +283,65 @@ TEST_CASE("a dropped token stops a debug build with a message", "[mailbox][death
     std::move(moved).publish(Worker::task_ready);
   }
   CHECK(box.state() == Worker::task_ready);
+}
+
+TEST_CASE("abandon ends a token without a state change, and a debug build stays quiet",
+          "[mailbox][abandon]") {
+  STATIC_REQUIRE(mailbox::debug_tokens);
+  test_support::local_region<Task> region;
+  auto box = Box::initialize(region.span(), Worker::idle);
+  {
+    auto token = box.acquire(Worker::idle);
+    token.set<"error">(5);
+    std::move(token).abandon();
+  }  // destroyed spent: no abort in this debug build
+  CHECK(box.state() == Worker::idle);
+  // The owner may take the state again; the unpublished write is still there.
+  auto again = box.acquire(Worker::idle);
+  CHECK(again.get<"error">() == 5);
+  std::move(again).publish(Worker::task_ready);
+  CHECK(box.state() == Worker::task_ready);
+}
+
+TEST_CASE("a token is spent by abandon as by publish", "[mailbox][abandon][death]") {
+  test_support::shared_mapping region(Task::size);
+  auto box = Box::initialize(region.span(), Worker::idle);
+  CHECK(contains(abort_message_of([&] {
+                   auto token = box.acquire(Worker::idle);
+                   std::move(token).abandon();
+                   token.set<"error">(1);  // deliberate misuse: the token is spent
+                 }),
+                 "token was used after publish() or abandon()"));
+  CHECK(contains(abort_message_of([&] {
+                   auto token = box.acquire(Worker::idle);
+                   std::move(token).abandon();
+                   std::move(token).publish(Worker::task_ready);  // deliberate misuse
+                 }),
+                 "token was used after publish() or abandon()"));
+  CHECK(box.state() == Worker::idle);
+}
+
+TEST_CASE("an exception unwinding past a token travels on, with a note, in a debug build",
+          "[mailbox][abandon][death]") {
+  STATIC_REQUIRE(mailbox::debug_tokens);
+  test_support::shared_mapping region(Task::size);
+  auto box = Box::initialize(region.span(), Worker::idle);
+  // In a child, so that an abort (the old behaviour) fails this check instead
+  // of the whole run; the child exits 0 only if it caught the exception.
+  const child_outcome outcome = run_in_child([&] {
+    try {
+      auto token = box.acquire(Worker::idle);
+      token.set<"error">(9);
+      throw std::runtime_error("the task failed");
+    } catch (const std::runtime_error&) {
+      ::_exit(box.state() == Worker::idle ? 0 : 1);
+    }
+    ::_exit(2);
+  });
+  CHECK(outcome.status == 0);
+  const std::string& written = outcome.written;
+  CHECK(contains(written, "token was destroyed by an exception"));
+  CHECK(box.state() == Worker::idle);
 }
 
 TEST_CASE("a failed wait's result has no token to dereference", "[mailbox][death]") {

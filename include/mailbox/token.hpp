@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <new>
 #include <span>
 #include <string_view>
@@ -69,7 +70,7 @@ inline constexpr bool stores_without_narrowing = std::is_same_v<std::remove_cv_t
                                                    converts_without_narrowing<From, To>));
 
 [[noreturn, gnu::cold]] inline void token_used_after_publish() noexcept {
-  std::fputs("mailbox: a token was used after publish(); publish consumes it\n", stderr);
+  std::fputs("mailbox: a token was used after publish() or abandon(); either one spends it\n", stderr);
   std::abort();
 }
 
@@ -80,10 +81,21 @@ inline constexpr bool stores_without_narrowing = std::is_same_v<std::remove_cv_t
 
 [[noreturn, gnu::cold]] inline void token_dropped() noexcept {
   std::fputs(
-      "mailbox: a token was destroyed without publish(); the protocol is stranded in the acquired "
-      "state (MAILBOX_DEBUG_TOKENS)\n",
+      "mailbox: a token was destroyed without publish() or abandon(); the protocol is stranded in the "
+      "acquired state (MAILBOX_DEBUG_TOKENS)\n",
       stderr);
   std::abort();
+}
+
+// A token that an exception unwinds past is not a programming error the way
+// a forgotten publish() is: the exception already says what went wrong, and
+// aborting here would replace it with a less useful message (or kill a
+// program that catches it and recovers). Say so, and let it travel.
+[[gnu::cold]] inline void token_unwound() noexcept {
+  std::fputs(
+      "mailbox: a token was destroyed by an exception before publish() or abandon(); the mailbox stays "
+      "in the state it was acquired in (MAILBOX_DEBUG_TOKENS)\n",
+      stderr);
 }
 
 [[noreturn, gnu::cold]] inline void state_not_declared(const char* operation, std::uint64_t raw) noexcept {
@@ -360,6 +372,19 @@ class token {
     }
   }
 
+  // Ends the token without publishing: the state word is not touched, so the
+  // mailbox stays in the state it was acquired in and nobody is woken. For a
+  // last read before teardown, a state nobody publishes out of, or an error
+  // path that hands over later with a new token (the state's owner may
+  // acquire it again). Writes made through the token stay in the payload,
+  // unpublished: the next token of this state sees them. The token is spent,
+  // as after publish(); a debug build (MAILBOX_DEBUG_TOKENS) then destroys
+  // it quietly.
+  [[gnu::always_inline]] void abandon() && noexcept {
+    (void)checked_base();
+    base_ = nullptr;
+  }
+
  private:
   friend class Mailbox<Layout>;
   template <class, std::size_t, class>
@@ -385,7 +410,13 @@ class token {
 
   [[gnu::always_inline]] void drop_check() const noexcept {
     if constexpr (debug_tokens) {
-      if (is_live(base_)) detail::token_dropped();
+      if (is_live(base_)) {
+        if (std::uncaught_exceptions() > 0) {
+          detail::token_unwound();
+        } else {
+          detail::token_dropped();
+        }
+      }
     }
   }
 
