@@ -15,6 +15,8 @@
 #include <cstdint>
 #include <future>
 #include <limits>
+#include <new>
+#include <span>
 #include <thread>
 
 #include "support/catch.hpp"
@@ -28,6 +30,8 @@ enum class Turn : std::uint32_t { ping, pong };
 using Plain = mailbox::layout<mailbox::state<"turn", Turn>, mailbox::field<"value", std::uint64_t>>;
 using Blocking = mailbox::layout<mailbox::state<"turn", Turn>, mailbox::field<"value", std::uint64_t>,
                                  mailbox::blocking_waiters>;
+
+constexpr bool futex = mailbox::compiled_wait_backend == mailbox::wait_backend::futex;
 
 template <class Layout, class Policy>
 void check_deadline(Policy policy) {
@@ -92,7 +96,7 @@ TEST_CASE("a dead peer that published first still hands the state over", "[wait]
   CHECK(r.has_value());
 }
 
-TEST_CASE("a thread sleeping in the futex is woken by publish", "[wait][futex]") {
+TEST_CASE("a sleeping thread sees a publish (a futex wake, or its next look)", "[wait][futex]") {
   test_support::local_region<Blocking> region;
   auto box = mailbox::Mailbox<Blocking>::initialize(region.span(), Turn::ping);
   mailbox::wait_stats stats;
@@ -107,6 +111,85 @@ TEST_CASE("a thread sleeping in the futex is woken by publish", "[wait][futex]")
   waiter.join();
   CHECK(stats.sleeps >= 1);
   CHECK(box.state() == Turn::pong);  // the mark is never visible as a state
+}
+
+namespace {
+
+// The state word as a peer outside the library stores it: a plain release
+// store, no exchange, no FUTEX_WAKE (another language's peer, or a process
+// built with the portable backend).
+void store_without_wake(std::span<std::byte> region, Turn next) {
+  auto& word = *std::launder(reinterpret_cast<std::uint32_t*>(region.data() + Blocking::state_offset));
+  mailbox::detail::atomic_ref<std::uint32_t>(word).store(static_cast<std::uint32_t>(next),
+                                                         std::memory_order_release);
+}
+
+bool word_is_marked(std::span<std::byte> region) {
+  auto& word = *std::launder(reinterpret_cast<std::uint32_t*>(region.data() + Blocking::state_offset));
+  return (mailbox::detail::atomic_ref<std::uint32_t>(word).load(std::memory_order_relaxed) &
+          mailbox::detail::waiter_mark) != 0;
+}
+
+}  // namespace
+
+TEST_CASE("a sleeper looks at the word at least every max_sleep, whoever stores it", "[wait][max_sleep]") {
+  test_support::local_region<Blocking> region;
+  auto box = mailbox::Mailbox<Blocking>::initialize(region.span(), Turn::ping);
+  // Far beyond the cap: a sleeper that is not woken and does not look again
+  // within its cap sleeps on to here.
+  const auto until = mailbox::wait_clock::now() + 10s;
+  auto waiter = std::async(std::launch::async, [box, until] {
+    auto r = box.acquire(Turn::pong, mailbox::spin_then_block{.spins = 0, .max_sleep = 5ms}, until);
+    return std::pair{r.has_value(), mailbox::wait_clock::now()};
+  });
+  // The futex sleeper marks the word; the portable one sets no mark.
+  const auto asleep_by = mailbox::wait_clock::now() + 5s;
+  if constexpr (mailbox::compiled_wait_backend == mailbox::wait_backend::futex) {
+    while (!word_is_marked(region.span()) && mailbox::wait_clock::now() < asleep_by)
+      std::this_thread::yield();
+  }
+  std::this_thread::sleep_for(50ms);  // into its sleep (not required)
+  store_without_wake(region.span(), Turn::pong);
+  const auto [acquired, returned] = waiter.get();
+  CHECK(acquired);
+  CHECK(returned < until);
+}
+
+TEST_CASE("a max_sleep of zero never sleeps", "[wait][max_sleep]") {
+  test_support::local_region<Blocking> region;
+  auto box = mailbox::Mailbox<Blocking>::initialize(region.span(), Turn::ping);
+  mailbox::wait_stats stats;
+  auto r = box.acquire(Turn::pong, mailbox::spin_then_block{.spins = 0, .stats = &stats, .max_sleep = 0ns},
+                       mailbox::wait_clock::now() + 20ms);
+  REQUIRE_FALSE(r);
+  CHECK(r.error() == mailbox::wait_error::timed_out);
+  CHECK(stats.sleeps == 0);
+  CHECK_FALSE(word_is_marked(region.span()));
+  // The twin: the default cap sleeps.
+  auto slept = box.acquire(Turn::pong, mailbox::spin_then_block{.spins = 0, .stats = &stats},
+                           mailbox::wait_clock::now() + 20ms);
+  REQUIRE_FALSE(slept);
+  CHECK(stats.sleeps >= 1);
+}
+
+TEST_CASE("the portable backend's backoff: yields, then doubling sleeps up to the cap", "[wait][backoff]") {
+  using std::chrono::microseconds;
+  using std::chrono::nanoseconds;
+  mailbox::detail::backoff schedule;
+  const nanoseconds cap = 1ms;
+  for (std::uint32_t i = 0; i < mailbox::detail::backoff::yields; ++i) CHECK(schedule.next(cap, 1h) == 0ns);
+  nanoseconds expected = mailbox::detail::backoff::first_sleep;
+  for (int i = 0; i < 20; ++i) {
+    const nanoseconds step = schedule.next(cap, 1h);
+    CHECK(step == expected);
+    CHECK(step <= cap);
+    expected = std::min(2 * expected, cap);
+  }
+  CHECK(schedule.next(cap, 1h) == cap);                           // it stays at the cap
+  CHECK(schedule.next(cap, microseconds(3)) == microseconds(3));  // never past the deadline
+  CHECK(schedule.next(cap, 1h) == cap);
+  CHECK(schedule.next(0ns, 1h) == 0ns);  // no cap: a yield
+  CHECK(schedule.next(-1ms, 1h) == 0ns);
 }
 
 TEST_CASE("the default acquire and publish ignore the wait machinery", "[wait]") {
@@ -180,20 +263,22 @@ int wait_with_futex_refused(int error) {
   test_support::local_region<Blocking> region;
   auto box = mailbox::Mailbox<Blocking>::initialize(region.span(), Turn::ping);
   mailbox::wait_stats stats;
-  // Nobody publishes: a wait that took the refusal for "look again" would
-  // burn a core until the deadline and report timed_out.
+  // Nobody publishes: a futex wait that took the refusal for "look again"
+  // would burn a core until the deadline and report timed_out.
   auto r = box.acquire(Turn::pong, mailbox::spin_then_block{.spins = 0, .stats = &stats},
-                       mailbox::wait_clock::now() + 2s);
+                       mailbox::wait_clock::now() + (futex ? 2s : 50ms));
   if (r) return 101;
   if (r.error() == mailbox::wait_error::futex_failed && stats.futex_errno != error) return 102;
+  if (!futex && (stats.sleeps == 0 || stats.futex_errno != 0)) return 103;
   return static_cast<int>(r.error());
 }
 
 }  // namespace
 
-TEST_CASE("a futex the kernel refuses ends the wait with futex_failed", "[wait][futex]") {
+TEST_CASE("a futex the kernel refuses ends the wait with futex_failed (the portable backend sleeps on)",
+          "[wait][futex]") {
   for (const int error : {ENOSYS, EPERM, EINVAL}) {
-    INFO("FUTEX_WAIT fails with errno " << error);
+    INFO("FUTEX_WAIT fails with errno " << error << "; wait backend: " << mailbox::wait_backend_name);
     const pid_t child = ::fork();
     REQUIRE(child >= 0);
     if (child == 0) ::_exit(wait_with_futex_refused(error));
@@ -202,7 +287,10 @@ TEST_CASE("a futex the kernel refuses ends the wait with futex_failed", "[wait][
       WARN("SKIPPED: this system refuses a seccomp filter (qemu-user does)");
       return;
     }
-    CHECK(status == static_cast<int>(mailbox::wait_error::futex_failed));
+    // A sandbox that refuses futex: the futex backend says so at once; the
+    // portable one makes no futex call, sleeps, and times out.
+    CHECK(status ==
+          static_cast<int>(futex ? mailbox::wait_error::futex_failed : mailbox::wait_error::timed_out));
   }
   CHECK(mailbox::to_string(mailbox::wait_error::futex_failed) == "futex failed");
 }

@@ -1,5 +1,6 @@
-// Which ordering backend this translation unit compiles, in macros only, and
-// the inline namespace named after it that every mailbox entity lives in.
+// Which ordering and wait backends this translation unit compiles, in macros
+// only, and the inline namespace named after them that every mailbox entity
+// lives in.
 // arch.hpp includes the backend these macros choose; every other header
 // includes this one first, so that its namespace carries the backend's name.
 #pragma once
@@ -61,11 +62,35 @@
 // different types, so an interface that passes them between such TUs fails
 // to link instead of running the other backend's code.
 #if defined(MAILBOX_BACKEND_X86_64)
-#define MAILBOX_ABI_NAMESPACE backend_x86_64
+#define MAILBOX_DETAIL_ORDERING_NAMESPACE backend_x86_64
 #elif defined(MAILBOX_BACKEND_AARCH64) && MAILBOX_AARCH64_RCPC
-#define MAILBOX_ABI_NAMESPACE backend_aarch64_rcpc
+#define MAILBOX_DETAIL_ORDERING_NAMESPACE backend_aarch64_rcpc
 #elif defined(MAILBOX_BACKEND_AARCH64)
-#define MAILBOX_ABI_NAMESPACE backend_aarch64
+#define MAILBOX_DETAIL_ORDERING_NAMESPACE backend_aarch64
 #else
-#define MAILBOX_ABI_NAMESPACE backend_generic
+#define MAILBOX_DETAIL_ORDERING_NAMESPACE backend_generic
+#endif
+
+// The wait backend (wait.hpp, docs/waiting.md): FUTEX_WAIT/FUTEX_WAKE on the
+// state word on Linux; elsewhere, or on Linux when MAILBOX_FORCE_PORTABLE_WAIT
+// is defined, the portable one (spin, yield, then sleep with a bounded
+// backoff), which needs nothing beyond POSIX.
+#if defined(__linux__) && !defined(MAILBOX_FORCE_PORTABLE_WAIT)
+#define MAILBOX_WAIT_BACKEND_FUTEX 1
+#else
+#define MAILBOX_WAIT_BACKEND_PORTABLE 1
+#endif
+
+// The wait backend is part of the namespace too: the two compile different
+// code for publish() and the waits (a FUTEX_WAKE or none), a different
+// process_alive and different policy defaults, so a program whose TUs
+// disagree must not silently keep one TU's copies for the other's calls. The
+// futex backend keeps the ordering backend's name as it was; the portable one
+// appends _portable_wait.
+#define MAILBOX_DETAIL_JOIN_NAMES(a, b) a##b
+#define MAILBOX_DETAIL_JOIN(a, b) MAILBOX_DETAIL_JOIN_NAMES(a, b)
+#if defined(MAILBOX_WAIT_BACKEND_PORTABLE)
+#define MAILBOX_ABI_NAMESPACE MAILBOX_DETAIL_JOIN(MAILBOX_DETAIL_ORDERING_NAMESPACE, _portable_wait)
+#else
+#define MAILBOX_ABI_NAMESPACE MAILBOX_DETAIL_ORDERING_NAMESPACE
 #endif

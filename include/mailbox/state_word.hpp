@@ -42,20 +42,31 @@ template <class State>
 
 // The blocking-aware publish of a layout with blocking_waiters.
 //
-// Pairs with the waiter's CAS in Mailbox::block_on() (same word): the two
-// RMWs are ordered by the word's modification order, so either this exchange
-// comes first and the waiter's CAS fails (it re-reads the word and sees the
-// new state), or the CAS comes first and this exchange returns the mark and
-// wakes the sleeper. Both accesses are to ONE location, so no store-load
-// reordering between two locations can lose the wake-up, and no fence is
-// needed. The exchange is a release: the payload written before it is
-// visible to whoever acquires the new state, as with the plain store.
-[[gnu::always_inline]] inline void exchange_state_and_wake(std::byte* at, std::uint32_t value) noexcept {
+// Futex backend: an atomic exchange (release) that calls FUTEX_WAKE when the
+// old value carried the mark. Pairs with the waiter's CAS in
+// Mailbox::block_on() (same word): the two RMWs are ordered by the word's
+// modification order, so either this exchange comes first and the waiter's
+// CAS fails (it re-reads the word and sees the new state), or the CAS comes
+// first and this exchange returns the mark and wakes the sleeper. Both
+// accesses are to ONE location, so no store-load reordering between two
+// locations can lose the wake-up, and no fence is needed. The exchange is a
+// release: the payload written before it is visible to whoever acquires the
+// new state, as with the plain store.
+//
+// Portable backend: its sleepers set no mark and look at the word after
+// every sleep, so there is nobody to wake and nothing to learn from the old
+// value: a plain release store, as in a layout without blocking_waiters. It
+// clears the mark of a futex sleeper in a process built with the futex
+// backend without waking it; that sleeper sees the state when its sleep's
+// cap (spin_then_block::max_sleep) ends the FUTEX_WAIT.
+[[gnu::always_inline]] inline void publish_blocking_state(std::byte* at, std::uint32_t value) noexcept {
   auto* word = std::launder(reinterpret_cast<std::uint32_t*>(at));
-  const std::uint32_t old = atomic_ref<std::uint32_t>(*word).exchange(value, std::memory_order_release);
-  if constexpr (has_futex) {
+  if constexpr (sleeper_marks_word) {
+    const std::uint32_t old = atomic_ref<std::uint32_t>(*word).exchange(value, std::memory_order_release);
     if (old & waiter_mark) [[unlikely]]
-      futex_wake_all(word);
+      wake_word_sleepers(word);
+  } else {
+    arch::store_release(*word, value);
   }
 }
 

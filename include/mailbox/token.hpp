@@ -358,7 +358,8 @@ class token {
   // token happens-before their reads. The token is spent afterwards.
   //
   // A plain release store, unless the layout declares blocking_waiters:
-  // then an atomic exchange (release) that wakes sleeping waiters. Aborts
+  // then, with the futex wait backend, an atomic exchange (release) that
+  // wakes sleeping waiters (detail::publish_blocking_state). Aborts
   // with a message for a state the layout cannot hold (the waiter mark, or a
   // value outside its valid_states).
   [[gnu::always_inline]] void publish(state_type next) && noexcept {
@@ -366,7 +367,7 @@ class token {
     base_ = nullptr;
     detail::check_storable_state<Layout>(next, "publish()");
     if constexpr (Layout::has_blocking_waiters) {
-      detail::exchange_state_and_wake(base + Layout::state_offset, std::bit_cast<std::uint32_t>(next));
+      detail::publish_blocking_state(base + Layout::state_offset, std::bit_cast<std::uint32_t>(next));
     } else {
       detail::store_state_release<state_type>(base + Layout::state_offset, next);
     }

@@ -152,7 +152,8 @@ class Mailbox {
   // (checked every policy.liveness_interval). Gives a token, or why there is
   // none: wait_error::timed_out (never later than the deadline plus one
   // poll), peer_gone, invalid_state (a value outside the layout's
-  // valid_states), or futex_failed (the kernel refused FUTEX_WAIT).
+  // valid_states), or futex_failed (the kernel refused FUTEX_WAIT; futex
+  // backend only).
   template <wait_policy Policy, liveness_check Liveness = always_alive>
   [[nodiscard]] wait_result acquire(state_type expected, Policy policy, deadline until = no_deadline,
                                     Liveness alive = {}) const {
@@ -208,10 +209,8 @@ class Mailbox {
       while (!arch::compare_exchange(state_word, expected, desired)) {
         if ((expected & ~detail::waiter_mark) != unmarked) return false;
       }
-      if constexpr (detail::has_futex) {
-        if (expected & detail::waiter_mark) [[unlikely]]
-          detail::futex_wake_all(&state_word);
-      }
+      if (expected & detail::waiter_mark) [[unlikely]]
+        detail::wake_word_sleepers(&state_word);
       return true;
     } else {
       return arch::compare_exchange(state_word, expected, desired);
@@ -254,18 +253,19 @@ class Mailbox {
     static_assert(!std::is_same_v<Policy, spin_then_block> || Layout::has_blocking_waiters,
                   "mailbox: spin_then_block needs a layout that declares mailbox::blocking_waiters, "
                   "or publish() would not wake the sleeper");
-    static_assert(!std::is_same_v<Policy, spin_then_block> || detail::has_futex,
-                  "mailbox: spin_then_block needs Linux futexes");
     // Pure spinning looks at the clock only between bursts of loads, the
     // first burst included: a state that comes soon costs no clock read.
     std::uint32_t spins = detail::spins_between_clock_reads;
-    wait_stats* stats = nullptr;
+    sleep_plan plan;
     if constexpr (!std::is_same_v<Policy, spin>) spins = policy.spins;
-    if constexpr (std::is_same_v<Policy, spin_then_block>) stats = policy.stats;
+    if constexpr (std::is_same_v<Policy, spin_then_block>) {
+      plan.stats = policy.stats;
+      plan.max_sleep = policy.max_sleep;
+    }
     state_type seen{};
     const auto failed = detail::wait_for_state<detail::between_polls_of<Policy>>(
         accept, seen, spins, until, alive, [this] { return state(); }, is_valid,
-        [this, &accept, stats](std::chrono::nanoseconds timeout) { return block_on(accept, timeout, stats); },
+        [this, &accept, &plan](std::chrono::nanoseconds timeout) { return block_on(accept, timeout, plan); },
         policy.liveness_interval);
     if (failed) return wait_result(*failed, seen);
     return wait_result(token(base_), seen);
@@ -295,47 +295,71 @@ class Mailbox {
     return detail::load_state_acquire<std::uint32_t>(base_ + Layout::state_offset);
   }
 
-  // One blocking step of spin_then_block: mark the word "a waiter sleeps",
-  // then sleep while it still holds that marked value.
+  // What one wait's blocking steps share: the policy's options and, on the
+  // portable backend, where its backoff has got to.
+  struct sleep_plan {
+    wait_stats* stats = nullptr;
+    std::chrono::nanoseconds max_sleep = mailbox::max_sleep;
+    detail::backoff schedule;
+  };
+
+  // One blocking step of spin_then_block, at most `timeout` (the time to the
+  // deadline or the next liveness check) and at most plan.max_sleep long.
   //
-  // The CAS that sets the mark pairs with the exchange in publish()
-  // (detail::exchange_state_and_wake): one of the two RMWs on the word comes
-  // first. If publish came first, the CAS fails (the word changed) and we
-  // return to re-read the state. If the CAS came first, publish's exchange
-  // sees the mark and calls FUTEX_WAKE; FUTEX_WAIT compares the word with
-  // the marked value atomically with respect to that wake, so whether it
-  // runs before or after the exchange, it either returns at once or is
-  // woken. Relaxed is enough for the CAS: the token's acquire comes from the
-  // acquire-load that sees `expected` when the caller looks again.
+  // Futex backend: mark the word "a waiter sleeps", then sleep in FUTEX_WAIT
+  // while it still holds that marked value. The CAS that sets the mark pairs
+  // with the exchange in publish() (detail::publish_blocking_state): one of
+  // the two RMWs on the word comes first. If publish came first, the CAS
+  // fails (the word changed) and we return to re-read the state. If the CAS
+  // came first, publish's exchange sees the mark and calls FUTEX_WAKE;
+  // FUTEX_WAIT compares the word with the marked value atomically with
+  // respect to that wake, so whether it runs before or after the exchange,
+  // it either returns at once or is woken. Relaxed is enough for the CAS:
+  // the token's acquire comes from the acquire-load that sees `expected`
+  // when the caller looks again. A peer that stores the word without
+  // FUTEX_WAKE (built with the portable backend) is seen when the sleep's
+  // cap, max_sleep, ends it.
+  //
+  // Portable backend: no mark (nothing could wake a sleeper); yield or sleep
+  // as the backoff says, then return to look at the word again.
   //
   // Returns 0, or the errno of a FUTEX_WAIT the kernel refused (the wait
   // then ends with wait_error::futex_failed instead of a busy loop).
   template <class Accept>
-  int block_on(const Accept& accept, std::chrono::nanoseconds timeout, wait_stats* stats) const noexcept {
-    if constexpr (Layout::has_blocking_waiters && detail::has_futex) {
+  int block_on(const Accept& accept, std::chrono::nanoseconds timeout, sleep_plan& plan) const noexcept {
+    if constexpr (Layout::has_blocking_waiters) {
       auto* word = std::launder(reinterpret_cast<std::uint32_t*>(base_ + Layout::state_offset));
       std::uint32_t seen = raw_word();
       if (accept(std::bit_cast<state_type>(seen & ~detail::waiter_mark))) return 0;
-      if (!(seen & detail::waiter_mark)) {
-        const std::uint32_t marked = seen | detail::waiter_mark;
-        if (!detail::atomic_ref<std::uint32_t>(*word).compare_exchange_strong(seen, marked,
-                                                                              std::memory_order_relaxed)) {
-          return 0;  // the word changed: look at it again
-        }
-        seen = marked;
+      const std::chrono::nanoseconds step = detail::sleeper_marks_word
+                                                ? std::min(timeout, plan.max_sleep)
+                                                : plan.schedule.next(plan.max_sleep, timeout);
+      if (step.count() <= 0) {
+        detail::yield_cpu();
+        return 0;
       }
-      const int result = detail::futex_wait(word, seen, timeout);
+      if constexpr (detail::sleeper_marks_word) {
+        if (!(seen & detail::waiter_mark)) {
+          const std::uint32_t marked = seen | detail::waiter_mark;
+          if (!detail::atomic_ref<std::uint32_t>(*word).compare_exchange_strong(seen, marked,
+                                                                                std::memory_order_relaxed)) {
+            return 0;  // the word changed: look at it again
+          }
+          seen = marked;
+        }
+      }
+      const int result = detail::sleep_on_word(word, seen, step);
       const int refused = result == ETIMEDOUT ? 0 : result;
-      if (stats != nullptr) {
-        ++stats->sleeps;
-        stats->timeouts += result == ETIMEDOUT ? 1 : 0;
-        if (refused != 0) stats->futex_errno = refused;
+      if (plan.stats != nullptr) {
+        ++plan.stats->sleeps;
+        plan.stats->timeouts += result == ETIMEDOUT ? 1 : 0;
+        if (refused != 0) plan.stats->futex_errno = refused;
       }
       return refused;
     } else {
       (void)accept;
       (void)timeout;
-      (void)stats;
+      (void)plan;
       return 0;
     }
   }

@@ -1,6 +1,8 @@
-// Waiting for a state with a policy (spin, spin-then-yield, spin-then-block on
-// a cross-process futex), a deadline and a peer-liveness check, so that a dead
-// or silent peer ends the wait with an error instead of a hang.
+// Waiting for a state with a policy (spin, spin-then-yield, spin-then-block),
+// a deadline and a peer-liveness check, so that a dead or silent peer ends
+// the wait with an error instead of a hang. How spin_then_block sleeps is the
+// wait backend's: wait/futex.hpp (Linux) or wait/portable.hpp (any POSIX
+// system), which abi.hpp chooses.
 #pragma once
 
 #include <algorithm>
@@ -20,17 +22,18 @@
 #include <type_traits>
 #include <utility>
 
-// No <signal.h>, <sys/wait.h>, <linux/futex.h> or <sys/syscall.h>: their
-// macros (si_pid, sa_handler, FUTEX_*) would break names in users' files. The
-// system calls go through detail/syscalls.hpp, which needs only <unistd.h>.
-#if defined(__unix__)
-#include <unistd.h>
-#endif
 #include "abi.hpp"
 #include "arch.hpp"
+#include "wait/backoff.hpp"
 
-#if defined(__linux__)
-#include "detail/syscalls.hpp"
+// No <signal.h>, <sys/wait.h>, <linux/futex.h> or <sys/syscall.h>: their
+// macros (si_pid, sa_handler, FUTEX_*) would break names in users' files.
+// The futex backend makes its system calls through detail/syscalls.hpp,
+// which needs only <unistd.h>; the portable one needs <unistd.h> alone.
+#if defined(MAILBOX_WAIT_BACKEND_FUTEX)
+#include "wait/futex.hpp"
+#else
+#include "wait/portable.hpp"
 #endif
 
 namespace mailbox {
@@ -47,13 +50,35 @@ inline constexpr deadline no_deadline = deadline::max();
 // about this long (plus the time to return), well under 100 ms.
 inline constexpr std::chrono::milliseconds liveness_interval{10};
 
+// The longest a sleeping spin_then_block waiter goes without looking at the
+// state word, unless its policy's max_sleep says otherwise: a state change
+// that wakes nobody (made by a peer built with the other wait backend, or by
+// another language's plain store) is seen within this long. On the futex
+// backend a publish wakes the sleeper at once and this is 10 ms; on the
+// portable one, where nothing wakes it, 1 ms.
+inline constexpr std::chrono::nanoseconds max_sleep = detail::default_max_sleep;
+
+enum class wait_backend { futex, portable };
+
+// The wait backend this translation unit compiled (abi.hpp chooses it), for
+// tests and benchmarks to report which one they ran.
+#if defined(MAILBOX_WAIT_BACKEND_FUTEX)
+inline constexpr wait_backend compiled_wait_backend = wait_backend::futex;
+inline constexpr std::string_view wait_backend_name = "futex (FUTEX_WAIT and FUTEX_WAKE on the state word)";
+#else
+inline constexpr wait_backend compiled_wait_backend = wait_backend::portable;
+inline constexpr std::string_view wait_backend_name =
+    "portable (spin, yield, then sleep with a bounded backoff)";
+#endif
+
 // Why a wait ended without a token.
 enum class wait_error {
   timed_out,      // the deadline passed
   peer_gone,      // the liveness check said the peer is dead
   invalid_state,  // the state word holds a value the layout does not declare
   futex_failed,   // the kernel refused FUTEX_WAIT (ENOSYS, EPERM from seccomp, EINVAL):
-                  // spin_then_block cannot sleep here; wait_stats::futex_errno says why
+                  // spin_then_block cannot sleep here; wait_stats::futex_errno says why.
+                  // Futex backend only: the portable one never reports it
 };
 
 [[nodiscard]] constexpr std::string_view to_string(wait_error e) noexcept {
@@ -167,8 +192,9 @@ class [[nodiscard]] acquire_result {
 
 // Counters a waiter can ask a blocking policy to keep (tests, benchmarks).
 struct wait_stats {
-  std::uint64_t sleeps = 0;    // FUTEX_WAIT calls made
+  std::uint64_t sleeps = 0;    // sleeps: FUTEX_WAIT calls, or the portable backend's sleeps (not its yields)
   std::uint64_t timeouts = 0;  // of which ended by their timeout, not by a wake or a changed word
+                               // (every one of the portable backend's)
   int futex_errno = 0;         // why FUTEX_WAIT was refused, with wait_error::futex_failed
 };
 
@@ -190,13 +216,20 @@ struct spin_then_yield {
   std::chrono::nanoseconds liveness_interval = mailbox::liveness_interval;
 };
 
-// Spins `spins` times, then sleeps in FUTEX_WAIT on the state word until a
-// publish wakes it. Needs a layout with mailbox::blocking_waiters. Works
-// between processes: the futex is shared (no FUTEX_PRIVATE_FLAG).
+// Spins `spins` times, then sleeps until the state changes. Needs a layout
+// with mailbox::blocking_waiters. Works between processes. On the futex
+// backend it sleeps in FUTEX_WAIT on the state word (a shared futex) until a
+// publish wakes it; on the portable one it yields a few times, then sleeps
+// with a doubling backoff and looks at the word after each sleep. Either way
+// one sleep lasts at most max_sleep, so a state change is seen within
+// max_sleep even when nobody wakes the sleeper (a peer built with the other
+// backend, a plain store from another language). A max_sleep of zero or
+// less never sleeps: the waiter yields between looks.
 struct spin_then_block {
   std::uint32_t spins = 1000;
   wait_stats* stats = nullptr;
   std::chrono::nanoseconds liveness_interval = mailbox::liveness_interval;
+  std::chrono::nanoseconds max_sleep = mailbox::max_sleep;
 };
 
 template <class P>
@@ -211,19 +244,9 @@ struct always_alive {
   [[nodiscard]] constexpr bool operator()() const noexcept { return true; }
 };
 
-#if defined(__linux__)
-// A child of this process: dead once it has exited or been killed, whether
-// or not it was reaped yet (WNOWAIT leaves the zombie for the caller's
-// waitpid). Stays "alive" if the pid is not our child: the check cannot tell.
-// A child's pid cannot be reused before we reap it, so no pidfd is needed.
-class child_alive {
- public:
-  explicit child_alive(pid_t child) noexcept : child_(child) {}
-  [[nodiscard]] bool operator()() const noexcept { return !detail::child_has_ended(child_); }
-
- private:
-  pid_t child_;
-};
+// child_alive(pid) and process_alive(pid) are the backend's (wait/futex.hpp,
+// wait/portable.hpp): the futex one sees a child's or a process's exit before
+// it is reaped, the portable one only once it is.
 
 // Our parent, while it lives: once it dies we are re-parented (to init or a
 // subreaper) and getppid() changes.
@@ -247,58 +270,7 @@ class parent_alive {
   pid_t parent_;
 };
 
-// Any process: dead once it has exited. Where the kernel has pidfds (Linux
-// 5.3) the object holds one, opened when it is made: it refers to that
-// process, not to its number, so a new process given the same number later
-// does not make it "alive" again, and an exited process counts as dead even
-// before its parent reaps it. Without pidfds (older kernels, a seccomp
-// filter) it falls back to kill(pid, 0), which a zombie passes and a reused
-// pid fools. Make it while the process is known to live; a pid <= 0 (no
-// process) is never alive.
-class process_alive {
- public:
-  explicit process_alive(pid_t pid) noexcept : pid_(pid), pidfd_(pid > 0 ? detail::pidfd_open(pid) : -ESRCH) {
-    gone_ = pid <= 0 || pidfd_ == -ESRCH;
-  }
-  process_alive(const process_alive& other) noexcept
-      : pid_(other.pid_),
-        pidfd_(other.pidfd_ >= 0 ? detail::duplicate_fd(other.pidfd_) : -1),
-        gone_(other.gone_) {}
-  process_alive(process_alive&& other) noexcept
-      : pid_(other.pid_), pidfd_(std::exchange(other.pidfd_, -1)), gone_(other.gone_) {}
-  process_alive& operator=(process_alive other) noexcept {
-    std::swap(pid_, other.pid_);
-    std::swap(pidfd_, other.pidfd_);
-    std::swap(gone_, other.gone_);
-    return *this;
-  }
-  ~process_alive() {
-    if (pidfd_ >= 0) ::close(pidfd_);
-  }
-
-  [[nodiscard]] bool operator()() const noexcept {
-    if (gone_) return false;
-    if (pidfd_ >= 0) return !detail::pidfd_has_exited(pidfd_);
-    return detail::pid_exists(pid_);
-  }
-
-  // Whether this check holds a pidfd (immune to pid reuse), or uses kill().
-  [[nodiscard]] bool uses_pidfd() const noexcept { return pidfd_ >= 0; }
-
- private:
-  pid_t pid_;
-  int pidfd_;  // or -errno of pidfd_open
-  bool gone_ = false;
-};
-#endif
-
 namespace detail {
-
-#if defined(__linux__)
-inline constexpr bool has_futex = true;
-#else
-inline constexpr bool has_futex = false;
-#endif
 
 inline void yield_cpu() noexcept { std::this_thread::yield(); }
 

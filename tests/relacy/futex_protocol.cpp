@@ -1,6 +1,6 @@
 // A Relacy model of the blocking wake-up protocol of layouts that declare
 // mailbox::blocking_waiters (include/mailbox/view.hpp: Mailbox::block_on and
-// detail::exchange_state_and_wake), checked under the C++ memory model with
+// detail::publish_blocking_state), checked under the C++ memory model with
 // every interleaving Relacy explores.
 //
 //   futex_protocol protocol   the library's protocol: must pass (no deadlock,
