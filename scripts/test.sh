@@ -6,6 +6,9 @@
 #   scripts/test.sh gcc clang  only the named suites
 #   scripts/test.sh fuzz       the hostile-peer fuzz target under ASan/UBSan:
 #                              corpus replay and a 20 s run
+#   scripts/test.sh no-futex   every test with the portable wait backend (no
+#                              futex: what macOS and other POSIX systems get;
+#                              docs/waiting.md)
 #
 # The ordering suites (docs/ordering.md): aarch64, aarch64-rcpc and riscv64
 # cross builds run under qemu-user; asm checks the emitted instructions;
@@ -23,8 +26,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-all_suites=(gcc clang clang-16 clang-19-libcxx clang-14-libcxx gcc-11 bench-aarch64 fuzz asm aarch64 aarch64-rcpc
-  aarch64-clang riscv64 tsan-gcc tsan-clang asan-ubsan stress stress-aarch64)
+all_suites=(gcc clang no-futex clang-16 clang-19-libcxx clang-14-libcxx gcc-11 bench-aarch64 fuzz asm aarch64
+  aarch64-rcpc aarch64-clang riscv64 tsan-gcc tsan-clang asan-ubsan stress stress-aarch64)
 suites=("${@:-${all_suites[@]}}")
 
 # pkgconf: the package test's pkg-config consumers.
@@ -48,6 +51,10 @@ for suite in "${suites[@]}"; do
   case "$suite" in
     gcc | clang | fuzz)
       stage "$suite: build and run every test"
+      cmake --workflow --preset "$suite" --fresh
+      ;;
+    no-futex)
+      stage "$suite: build and run every test with the portable wait backend (MAILBOX_FORCE_PORTABLE_WAIT)"
       cmake --workflow --preset "$suite" --fresh
       ;;
     clang-16 | gcc-11)
