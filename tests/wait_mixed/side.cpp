@@ -47,6 +47,7 @@ wait_report wait_for_pong(std::span<std::byte> region, std::chrono::nanoseconds 
   wait_report out;
   out.before_deadline = mailbox::wait_clock::now() < until;
   out.acquired = r.has_value();
+  if (r) std::move(*r).abandon();
   out.sleeps = stats_in(region).sleeps;
   out.timeouts = stats_in(region).timeouts;
   return out;
