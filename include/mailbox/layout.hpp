@@ -7,6 +7,7 @@
 #include <array>
 #include <atomic>
 #include <bit>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -17,6 +18,13 @@
 
 #include "abi.hpp"
 #include "arch/atomic_ref.hpp"
+
+// nvcc warns (#186) about `i < count` in the loops below for a layout
+// without overlays, where count is 0; the loops are right for every count.
+#if defined(__NVCC_DIAG_PRAGMA_SUPPORT__)
+#pragma nv_diagnostic push
+#pragma nv_diag_suppress 186
+#endif
 
 namespace mailbox {
 inline namespace MAILBOX_ABI_NAMESPACE {
@@ -83,10 +91,45 @@ constexpr std::size_t count_true(std::initializer_list<bool> flags) noexcept {
   return n;
 }
 
+#if defined(__CUDACC__)
+// nvcc's front end (EDG, CUDA 13) cannot deduce a class-type template
+// parameter (fixed_string N) in a partial specialisation: field<N, T, O> never
+// matches. Under nvcc the declarations are therefore recognised by their
+// members (a field, state or flag has name, type, pinned_offset, is_state and
+// is_flag; an overlay has name, fields and holds_only_fields), which gives the
+// same answers for every declaration this header defines.
+template <class Decl>
+concept declares_a_member = requires {
+  Decl::name;
+  typename Decl::type;
+  Decl::pinned_offset;
+  { Decl::is_state } -> std::convertible_to<bool>;
+  { Decl::is_flag } -> std::convertible_to<bool>;
+};
+
+template <class Decl>
+concept declares_an_overlay = requires {
+  Decl::name;
+  typename Decl::fields;
+  { Decl::holds_only_fields } -> std::convertible_to<bool>;
+};
+
+template <class Decl>
+constexpr bool is_plain_field_decl() {
+  if constexpr (declares_a_member<Decl>) {
+    return !Decl::is_state && !Decl::is_flag;
+  } else {
+    return false;
+  }
+}
+template <class Decl>
+inline constexpr bool is_plain_field = is_plain_field_decl<Decl>();
+#else
 template <class Decl>
 inline constexpr bool is_plain_field = false;
 template <fixed_string N, class T, std::size_t O>
 inline constexpr bool is_plain_field<field<N, T, O>> = true;
+#endif
 }  // namespace detail
 
 // Alternative views of the same bytes, chosen by the state (a discriminated
@@ -149,6 +192,14 @@ struct field_info {
 
 namespace detail {
 
+#if defined(__CUDACC__)
+// By their members under nvcc (see is_plain_field above).
+template <class Decl>
+struct is_member_decl : std::bool_constant<declares_a_member<Decl>> {};
+
+template <class Decl>
+struct is_overlay_decl : std::bool_constant<declares_an_overlay<Decl>> {};
+#else
 template <class Decl>
 struct is_member_decl : std::false_type {};
 template <fixed_string N, class T, std::size_t O>
@@ -162,6 +213,7 @@ template <class Decl>
 struct is_overlay_decl : std::false_type {};
 template <fixed_string N, class... F>
 struct is_overlay_decl<overlay<N, F...>> : std::true_type {};
+#endif
 
 template <class Decl>
 struct is_total_size_decl : std::false_type {};
@@ -185,6 +237,28 @@ struct type_list {
   static constexpr std::size_t size = sizeof...(T);
 };
 
+#if defined(__CUDACC__)
+// By their members under nvcc (see is_plain_field above).
+template <class Decl>
+constexpr bool overlay_holds_only_fields_of() {
+  if constexpr (declares_an_overlay<Decl>) {
+    return Decl::holds_only_fields;
+  } else {
+    return true;
+  }
+}
+template <class Decl>
+inline constexpr bool overlay_holds_only_fields = overlay_holds_only_fields_of<Decl>();
+
+template <class Decl, bool = declares_an_overlay<Decl>>
+struct members_of {
+  using type = std::conditional_t<is_member_decl<Decl>::value, type_list<Decl>, type_list<>>;
+};
+template <class Decl>
+struct members_of<Decl, true> {
+  using type = std::conditional_t<Decl::holds_only_fields, typename Decl::fields, type_list<>>;
+};
+#else
 template <class Decl>
 inline constexpr bool overlay_holds_only_fields = true;
 template <fixed_string N, class... F>
@@ -202,6 +276,7 @@ struct members_of<overlay<N, F...>> {
   // reported once.
   using type = std::conditional_t<overlay<N, F...>::holds_only_fields, type_list<F...>, type_list<>>;
 };
+#endif
 
 template <class... Lists>
 struct concat {
@@ -987,3 +1062,7 @@ concept valid_layout = is_layout_v<L> && L::is_valid;
 
 }  // namespace MAILBOX_ABI_NAMESPACE
 }  // namespace mailbox
+
+#if defined(__NVCC_DIAG_PRAGMA_SUPPORT__)
+#pragma nv_diagnostic pop
+#endif
