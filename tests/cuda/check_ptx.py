@@ -23,6 +23,10 @@ gpu (.gpu):
   acquire-instruction  the state is loaded with ld.acquire.<scope>, at least
                        once, and by no other ordered or atomic load (no
                        .relaxed, .volatile, or acquire of another scope)
+  acquire-decides      the value of every ld.acquire is read by a later
+                       instruction: the step depends on the state it loaded
+                       (nvcc 13 once compiled a std::optional<token> so that
+                       the result no longer did, the acquire left in place)
   loads-after-acquire  every payload load follows the first acquire load
   release-count        exactly one st.release.<scope>, and no other ordered,
                        volatile or atomic store
@@ -56,7 +60,7 @@ from check_asm import report, run  # noqa: E402
 
 HANDOFF = ("mailbox_send", "mailbox_receive", "mailbox_wait_receive")
 TRANSITION = "mailbox_try_transition"
-RULES = ("acquire-instruction", "loads-after-acquire", "release-count", "stores-before-release", "no-fence",
+RULES = ("acquire-instruction", "acquire-decides", "loads-after-acquire", "release-count", "stores-before-release", "no-fence",
          "no-volatile", "no-rmw", "no-call", "cas-instruction")
 # The cold path of a misused token: the library's trap, which prints.
 ALLOWED_CALLEES = re.compile(r"^(vprintf|_ZN7mailbox\w*4cuda6detail4trap\w*)$")
@@ -141,6 +145,23 @@ def kind(i, scope):
     return "other"
 
 
+def destination(i):
+    """The register an instruction writes (its first operand)."""
+    match = re.match(r"\s*(%\w+)", i.operands)
+    return match.group(1) if match else None
+
+
+def reads(i, register):
+    """Whether an instruction reads `register` (a source operand)."""
+    if register is None:
+        return False
+    operands = i.operands if i.qualifiers[0] in ("st", "red", "bra") or i.opcode.startswith("@") else \
+        i.operands.split(",", 1)[-1] if "," in i.operands else ""
+    if i.text.startswith("@"):  # a guarded instruction reads its predicate too
+        operands += " " + i.text.split()[0]
+    return re.search(re.escape(register) + r"(?![\w])", operands) is not None
+
+
 def callee(i):
     return getattr(i, "callee", "?")
 
@@ -154,6 +175,9 @@ def check_handoff(name, instructions, scope):
     if not acquires or odd_loads:
         failures.append(("acquire-instruction", f"{len(acquires)} ld.acquire.{scope}"
                          + (f"; also {', '.join(map(str, odd_loads))}" if odd_loads else "")))
+    ignored = [a for a in acquires if not any(reads(i, destination(a)) for i in instructions if i.index > a.index)]
+    if ignored:
+        failures.append(("acquire-decides", "nothing reads what " + "; ".join(map(str, ignored)) + " loaded"))
     loads = [i for i, k in kinds if k == "load"]
     if acquires:
         early = [i for i in loads if i.index < acquires[0].index]

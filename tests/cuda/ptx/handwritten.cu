@@ -37,6 +37,7 @@ enum class Control {
   load_before_acquire,  // a payload load before the acquire
   fence,                // a seq_cst fence before the release
   out_of_line_release,  // the release store in a function of its own: a call
+  ignored_state,        // the sender acquires the state, then writes whatever it was
 };
 #if defined(CONTROL_volatile_fence)
 constexpr Control control = Control::volatile_fence;
@@ -50,6 +51,8 @@ constexpr Control control = Control::load_before_acquire;
 constexpr Control control = Control::fence;
 #elif defined(CONTROL_out_of_line_release)
 constexpr Control control = Control::out_of_line_release;
+#elif defined(CONTROL_ignored_state)
+constexpr Control control = Control::ignored_state;
 #else
 constexpr Control control = Control::none;
 #endif
@@ -100,7 +103,8 @@ __device__ __forceinline__ void store_state(Raw& raw, Turn next) {
 }  // namespace
 
 extern "C" __device__ __noinline__ bool mailbox_send(Raw* raw, std::uint64_t n) {
-  if (load_state(*raw) != static_cast<std::uint32_t>(Turn::empty)) return false;
+  const std::uint32_t seen = load_state(*raw);
+  if (control != Control::ignored_state && seen != static_cast<std::uint32_t>(Turn::empty)) return false;
   raw->sequence = n;
   if constexpr (control == Control::store_after_release) {
     store_state(*raw, Turn::full);
