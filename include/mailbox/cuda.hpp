@@ -6,7 +6,7 @@
 // or newer), device code constructs a Mailbox from a std::span<std::byte>
 // as host code does and gets try_acquire, acquire, publish, get, set, span,
 // text, set_text, state, valid_state, flags and try_transition, plus
-// cuda::acquire_for (a bounded wait) and cuda::attach_with_header. The state
+// cuda::acquire_for (a bounded wait) and cuda::attach_array_with_header. The state
 // word is accessed with ld.acquire.sys / st.release.sys (system scope), so a
 // kernel and a host thread meet on mapped pinned memory; a layout wrapped in
 // cuda::gpu_scope<...> uses .gpu instead, for block-to-block mailboxes in

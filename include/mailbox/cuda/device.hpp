@@ -11,6 +11,7 @@
 #include "../abi.hpp"
 #include "../array.hpp"
 #include "../fingerprint.hpp"
+#include "../header.hpp"
 #include "../layout.hpp"
 #include "../view.hpp"
 #include "ptx.hpp"
@@ -36,46 +37,58 @@ template <class Layout>
   }
 }
 
-// attach_with_header() for device code: the mailboxes of a region that the
-// host prepared with a header (mapped_region, device_region), after the
-// same checks the host makes: a mailbox header, this layout's fingerprint
-// and version, room for `count` mailboxes. A mismatch traps with a message
-// naming both fingerprints, so a kernel built against another version of
-// the layout stops instead of misreading the payload.
+// attach_array_with_header() for device code: the mailboxes of a region that
+// the host prepared with a header (mapped_region, device_region), after the
+// checks the host makes: a mailbox header of this format, this layout's
+// fingerprint, version and size, its stride, `count` mailboxes (0: as many as
+// the header says) that fit in the region. A mismatch traps with a message
+// naming both sides, so a kernel built against another version of the layout
+// or of the library stops instead of misreading the payload.
 template <valid_layout Layout, std::uint32_t UserVersion = 0>
-[[nodiscard]] __device__ mailbox_array<Layout> attach_with_header(std::span<std::byte> region,
-                                                                  std::size_t count) noexcept {
+[[nodiscard]] __device__ mailbox_array<Layout> attach_array_with_header(std::span<std::byte> region,
+                                                                        std::size_t count = 0) noexcept {
   using plain = unscoped_t<Layout>;
   constexpr std::size_t header = header_size<plain>;
   constexpr std::uint64_t ours = fingerprint<plain, UserVersion>;
   constexpr std::uint64_t magic_expected = header_magic;
+  constexpr std::uint32_t format_expected = header_format;
+  constexpr std::size_t stride = mailbox_array<plain>::stride;
   if (region.size() < header) {
-    printf("mailbox::cuda::attach_with_header: region too small for the header: %llu bytes\n",
+    printf("mailbox::cuda::attach_array_with_header: region too small for the header: %llu bytes\n",
            static_cast<unsigned long long>(region.size()));
     detail::trap("");
   }
   const auto* head = reinterpret_cast<const region_header*>(region.data());
-  // Pairs with the release-store of the magic in initialize_with_header().
+  // Pairs with the release-store of the magic in initialize_array_with_header().
   const std::uint64_t magic = detail::load_acquire<scope_of<Layout>>(&head->magic);
-  if (magic != magic_expected) {
+  if (magic != magic_expected || head->format != format_expected) {
     printf(
-        "mailbox::cuda::attach_with_header: the region does not start with a mailbox header: magic "
-        "0x%016llx, "
-        "expected 0x%016llx\n",
-        static_cast<unsigned long long>(magic), static_cast<unsigned long long>(magic_expected));
+        "mailbox::cuda::attach_array_with_header: the region does not start with a mailbox header of format "
+        "%u: magic 0x%016llx (expected 0x%016llx), format %u, written by library version 0x%06x\n",
+        format_expected, static_cast<unsigned long long>(magic),
+        static_cast<unsigned long long>(magic_expected), head->format, head->library_version);
     detail::trap("");
   }
-  if (head->fingerprint != ours || head->header_size != header) {
+  if (head->fingerprint != ours || head->header_size != header || head->layout_size != plain::size) {
     printf(
-        "mailbox::cuda::attach_with_header: layout fingerprint mismatch: this side 0x%016llx (version %u, "
-        "size "
-        "%llu), region 0x%016llx (version %u, size %llu)\n",
+        "mailbox::cuda::attach_array_with_header: layout fingerprint mismatch: this side 0x%016llx (version "
+        "%u, size %llu), region 0x%016llx (version %u, size %llu)\n",
         static_cast<unsigned long long>(ours), static_cast<unsigned>(UserVersion),
         static_cast<unsigned long long>(plain::size), static_cast<unsigned long long>(head->fingerprint),
         static_cast<unsigned>(head->user_version), static_cast<unsigned long long>(head->layout_size));
     detail::trap("");
   }
-  return mailbox_array<Layout>(region.subspan(header), count);
+  const std::size_t theirs = head->count;
+  if ((count != 0 && theirs != count) || theirs == 0 || head->stride != stride) {
+    printf(
+        "mailbox::cuda::attach_array_with_header: the region holds %llu mailboxes %u bytes apart; this side "
+        "expects %llu mailboxes %llu bytes apart\n",
+        static_cast<unsigned long long>(theirs), head->stride, static_cast<unsigned long long>(count),
+        static_cast<unsigned long long>(stride));
+    detail::trap("");
+  }
+  // mailbox_array traps if the region does not hold `theirs` strides.
+  return mailbox_array<Layout>(region.subspan(header), theirs);
 }
 
 }  // namespace cuda

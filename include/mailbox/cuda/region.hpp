@@ -1,7 +1,7 @@
 // Host-side helpers that allocate a region of mailboxes both a kernel and
 // the host can reach: mapped pinned host memory for system scope (a kernel
 // and a host thread), device memory for GPU scope (block to block). Each
-// region starts with the mailbox header (fingerprint.hpp), then `count`
+// region starts with the mailbox header (header.hpp, format 2), then `count`
 // mailboxes of the layout, mailbox_array<Layout>::stride bytes apart.
 //
 // Plain C++ against the CUDA runtime's C API: a file that g++ compiles may
@@ -23,6 +23,7 @@
 #include "../abi.hpp"
 #include "../array.hpp"
 #include "../fingerprint.hpp"
+#include "../header.hpp"
 #include "../layout.hpp"
 #include "scope.hpp"
 
@@ -47,23 +48,6 @@ namespace detail {
 
 inline void check(cudaError_t code, const char* call) {
   if (code != cudaSuccess) throw cuda_error(code, call);
-}
-
-// Header, then the mailboxes: what a region of `count` mailboxes needs.
-template <class Layout>
-std::size_t region_size(std::size_t count) {
-  return header_size<Layout> + mailbox_array<Layout>::required_size(count);
-}
-
-// Writes a fresh region into `bytes` (host memory): every mailbox zeroed and
-// given `first`, then the header, its magic release-stored last
-// (initialize_with_header). Only the format of one mailbox exists today, so
-// the header records mailbox 0; the kernel passes the count to
-// attach_with_header.
-template <class Layout, std::uint32_t UserVersion>
-void write_region(std::span<std::byte> bytes, std::size_t count, typename Layout::state_type first) {
-  (void)mailbox_array<Layout>::initialize(bytes.subspan(header_size<Layout>), count, first);
-  (void)initialize_with_header<Layout, UserVersion>(bytes, first);
 }
 
 // Refusals shared by both kinds of region, at compile time.
@@ -111,14 +95,14 @@ class mapped_region {
   // Throws cuda_error when the runtime refuses (no device, no driver, out
   // of pinned memory), region_error when count overflows.
   [[nodiscard]] static mapped_region create(std::size_t count, state_type first) {
-    const std::size_t bytes = detail::region_size<Layout>(count);
+    const std::size_t bytes = region_size<Layout>(count);
     void* host = nullptr;
     detail::check(cudaHostAlloc(&host, bytes, cudaHostAllocMapped | cudaHostAllocPortable), "cudaHostAlloc");
     mapped_region region(static_cast<std::byte*>(host), bytes, count);
     void* device = nullptr;
     detail::check(cudaHostGetDevicePointer(&device, host, 0), "cudaHostGetDevicePointer");
     region.device_ = static_cast<std::byte*>(device);
-    detail::write_region<Layout, UserVersion>({region.host_, bytes}, count, first);
+    (void)initialize_array_with_header<Layout, UserVersion>({region.host_, bytes}, count, first);
     return region;
   }
 
@@ -150,7 +134,7 @@ class mapped_region {
   [[nodiscard]] array_type device() const { return array_type(mailboxes(device_), count_); }
 
   // The whole region, header included, at the device's address: for
-  // cuda::attach_with_header<Layout, UserVersion>(bytes, size()) in a kernel.
+  // cuda::attach_array_with_header<Layout, UserVersion>(bytes) in a kernel.
   [[nodiscard]] std::span<std::byte> device_bytes() const noexcept { return {device_, bytes_}; }
 
   [[nodiscard]] std::size_t size() const noexcept { return count_; }
@@ -191,13 +175,13 @@ class device_region {
   // state `first`. Throws cuda_error when the runtime refuses.
   [[nodiscard]] static device_region create(std::size_t count, state_type first) {
     using plain = unscoped_t<Layout>;
-    const std::size_t bytes = detail::region_size<plain>(count);
+    const std::size_t bytes = region_size<plain>(count);
     // The image, in host memory aligned as the device's will be.
     constexpr std::align_val_t alignment{plain::alignment > 64 ? plain::alignment : 64};
     const auto free_image = [](std::byte* p) { ::operator delete(p, alignment); };
     const std::unique_ptr<std::byte, decltype(free_image)> image(
         static_cast<std::byte*>(::operator new(bytes, alignment)), free_image);
-    detail::write_region<plain, UserVersion>({image.get(), bytes}, count, first);
+    (void)initialize_array_with_header<plain, UserVersion>({image.get(), bytes}, count, first);
     void* device = nullptr;
     detail::check(cudaMalloc(&device, bytes), "cudaMalloc");
     device_region region(static_cast<std::byte*>(device), bytes, count);
@@ -228,7 +212,7 @@ class device_region {
   }
 
   // The whole region, header included: for
-  // cuda::attach_with_header<gpu_scope<Layout>, UserVersion>(bytes, size()).
+  // cuda::attach_array_with_header<gpu_scope<Layout>, UserVersion>(bytes).
   [[nodiscard]] std::span<std::byte> device_bytes() const noexcept { return {device_, bytes_}; }
 
   [[nodiscard]] std::size_t size() const noexcept { return count_; }

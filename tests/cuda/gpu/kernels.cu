@@ -1,5 +1,5 @@
 // The GPU tests' kernels: the library's own device path (Mailbox, token,
-// mailbox_array, cuda::acquire_for, cuda::attach_with_header) in persistent
+// mailbox_array, cuda::acquire_for, cuda::attach_array_with_header) in persistent
 // kernels that the host, or another block, hands messages to.
 #include "kernels.hpp"
 
@@ -47,13 +47,13 @@ __global__ void echo(Boxes boxes, std::uint64_t messages, outcome* results) {
 __global__ void echo_attached(std::span<std::byte> region, std::size_t count, std::uint64_t messages,
                               outcome* results) {
   if (threadIdx.x != 0) return;
-  const auto boxes = mailbox::cuda::attach_with_header<Message>(region, count);
+  const auto boxes = mailbox::cuda::attach_array_with_header<Message>(region, count);
   serve(boxes[blockIdx.x], blockIdx.x, messages, &results[blockIdx.x]);
 }
 
 // The same layout, built as if a later version of the kernel declared it.
 __global__ void attach_other_version(std::span<std::byte> region, std::size_t count) {
-  const auto boxes = mailbox::cuda::attach_with_header<Message, 2>(region, count);
+  const auto boxes = mailbox::cuda::attach_array_with_header<Message, 2>(region, count);
   (void)boxes[0].state();
 }
 

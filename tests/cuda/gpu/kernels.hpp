@@ -43,7 +43,7 @@ struct outcome {
 cudaError_t launch_echo(Boxes boxes, std::uint64_t messages, outcome* results);
 
 // The same, but each block first checks the region's header on the device
-// (cuda::attach_with_header) with this side's layout and version.
+// (cuda::attach_array_with_header) with this side's layout and version.
 cudaError_t launch_echo_attached(std::span<std::byte> region, std::size_t count, std::uint64_t messages,
                                  outcome* results);
 

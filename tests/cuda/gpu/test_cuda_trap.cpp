@@ -67,5 +67,6 @@ TEST_CASE("a kernel built for another layout version traps on the region's heade
   const auto [error, printed] =
       run_capturing_stdout([&] { return gpu_test::launch_attach_other_version(region.device_bytes(), 1); });
   CHECK(error != cudaSuccess);
-  CHECK(printed.find("mailbox::cuda::attach_with_header: layout fingerprint mismatch") != std::string::npos);
+  CHECK(printed.find("mailbox::cuda::attach_array_with_header: layout fingerprint mismatch") !=
+        std::string::npos);
 }
