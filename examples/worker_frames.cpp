@@ -89,7 +89,7 @@ static_assert(Frame::size == 65536);
 static_assert(Frame::offset_of<"error"> == 4 && Frame::offset_of<"args"> == 1208);
 
 using Worker = mailbox::protocol<
-    Frame,
+    Frame, mailbox::initial<S::idle, S::task_launched>,
     mailbox::in_state<S::idle, mailbox::owner<"parent">, mailbox::views<"task", "control">,
                       mailbox::next<S::task_ready, S::prepare_ready, S::control_request, S::shutdown>>,
     // Frame 0's first state: the worker was launched and boots.
@@ -278,7 +278,7 @@ struct staged_frame {
       }
       if (auto t = box.try_acquire<S::activate>()) {
         staged[f].staged = false;           // the parent won
-        box.mailbox().raise<"accepted">();  // survives the state moving on to task_done
+        box.raise<"accepted">();  // survives the state moving on to task_done
         const std::uint64_t task = t->get<"config">().call_id;
         const std::uint64_t sum = check_task(*t, task);
         const CallConfig config = t->get<"config">();
