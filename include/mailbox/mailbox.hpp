@@ -6,6 +6,7 @@
 #include "endpoint.hpp"      // IWYU pragma: export
 #include "export.hpp"        // IWYU pragma: export
 #include "fingerprint.hpp"   // IWYU pragma: export
+#include "frame_set.hpp"     // IWYU pragma: export
 #include "header.hpp"        // IWYU pragma: export
 #include "layout.hpp"        // IWYU pragma: export
 #include "protocol.hpp"      // IWYU pragma: export
