@@ -165,3 +165,23 @@ TEST_CASE("a region made for one protocol is a frame set of it", "[frame_set][he
   // ... and not one that runs the control protocol in frame 0.
   CHECK_THROWS_AS(Frames::attach_with_header(m.with_header()), mailbox::header_error);
 }
+
+TEST_CASE("to_dot draws a frame set: one cluster per group, its protocol inside", "[frame_set][dot]") {
+  const std::string dot = mailbox::to_dot<Frames>("frames");
+  INFO(dot);
+  CHECK(dot.rfind("digraph \"frames\" {", 0) == 0);
+  CHECK(contains(dot, "subgraph \"cluster_0\" {\n    label=\"frame 0\";"));
+  CHECK(contains(dot, "subgraph \"cluster_1\" {\n    label=\"frames 1-2\";"));
+  // Each group's states under its own ids: idle is in both protocols.
+  CHECK(contains(dot, "\"0:(start)\" -> \"0:booting\";"));
+  CHECK(contains(dot, "\"1:(start)\" -> \"1:idle\";"));
+  CHECK(contains(dot, "\"0:idle\" -> \"0:request\" [label=\"parent\"];"));
+  CHECK(contains(dot, "\"1:idle\" -> \"1:work\" [label=\"parent\"];"));
+  CHECK_FALSE(contains(dot, "\"1:booting\""));
+  // Each protocol's flag rules.
+  CHECK(contains(
+      dot,
+      "\"0:flag shutdown\" [shape=note, label=\"flag shutdown\\nraised by: parent\\ncleared by: nobody\"];"));
+  CHECK(contains(
+      dot, "\"1:flag shutdown\" [shape=note, label=\"flag shutdown\\nraised and cleared by any role\"];"));
+}

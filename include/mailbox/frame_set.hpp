@@ -28,6 +28,7 @@
 #include "fingerprint.hpp"
 #include "header.hpp"
 #include "protocol.hpp"
+#include "protocol_dot.hpp"
 #include "view.hpp"
 #include "wait.hpp"
 
@@ -110,6 +111,11 @@ template <class... Groups>
 requires(sizeof...(Groups) > 0 && detail::frame_set_is_valid<Groups...>()) class frame_set {
   using groups = std::tuple<Groups...>;
 
+ public:
+  // The frames<Protocol, Count> groups, as a tuple type.
+  using group_types = groups;
+
+ private:
   // The group each frame belongs to, by frame index.
   static constexpr auto group_of_frame = [] {
     std::array<std::size_t, (Groups::count + ... + 0)> out{};
@@ -279,6 +285,43 @@ requires(sizeof...(Groups) > 0 && detail::frame_set_is_valid<Groups...>()) class
 
   array_type array_;
 };
+
+namespace detail {
+template <class T>
+inline constexpr bool is_frame_set_v = false;
+template <class... Groups>
+inline constexpr bool is_frame_set_v<frame_set<Groups...>> = true;
+
+template <class... Groups>
+std::string dot_frame_set(std::string_view graph_name, std::tuple<Groups...>*) {
+  std::string out = dot_graph_head(graph_name);
+  std::size_t first = 0;
+  std::size_t group = 0;
+  (
+      [&] {
+        const std::size_t last = first + Groups::count - 1;
+        const std::string frames_label = Groups::count == 1
+                                             ? "frame " + std::to_string(first)
+                                             : "frames " + std::to_string(first) + "-" + std::to_string(last);
+        out += "  subgraph \"cluster_" + std::to_string(group) +
+               "\" {\n    label=" + dot_quoted(frames_label) + ";\n    fontname=\"Helvetica\";\n";
+        dot_protocol<typename Groups::protocol_type>(out, std::to_string(group) + ":", "    ");
+        out += "  }\n";
+        first += Groups::count;
+        ++group;
+      }(),
+      ...);
+  return out + "}\n";
+}
+}  // namespace detail
+
+// A frame set as a Graphviz digraph: one cluster per group of frames, with
+// its protocol drawn as to_dot<Protocol>() draws it.
+template <class FrameSet>
+requires detail::is_frame_set_v<FrameSet>
+[[nodiscard]] std::string to_dot(std::string_view graph_name = "frames") {
+  return detail::dot_frame_set(graph_name, static_cast<typename FrameSet::group_types*>(nullptr));
+}
 
 }  // namespace MAILBOX_ABI_NAMESPACE
 }  // namespace mailbox

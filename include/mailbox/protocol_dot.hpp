@@ -31,38 +31,29 @@ inline std::string dot_joined(std::span<const std::string_view> names, std::stri
   return out.empty() ? std::string(empty) : out;
 }
 
-}  // namespace detail
-
-// The protocol as a Graphviz digraph. One node per state, with the overlays
-// it views under its name: double-bordered when terminal, dashed when it has
-// several owners (no token: left by try_transition). A point leads to each
-// initial state. One edge per legal transition, labelled with who may take
-// it: the role its by<...> reserves it for, or else the owners of the state
-// it leaves. One note per flag of the layout, saying who may raise and clear
-// it. Render with `dot -Tpng`.
-template <valid_protocol Protocol>
-[[nodiscard]] std::string to_dot(std::string_view graph_name = "protocol") {
-  using detail::dot_joined;
-  using detail::dot_quoted;
-  std::string out = "digraph " + dot_quoted(graph_name) + " {\n";
-  out += "  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n";
-  out += "  edge [fontname=\"Helvetica\", fontsize=10];\n";
-  out += "  \"(start)\" [shape=point, label=\"\"];\n";
+// One protocol's nodes, edges and flag notes (see to_dot), each line after
+// `indent`, every node id after `prefix` (so that several protocols can
+// share one graph: frame_set.hpp).
+template <class Protocol>
+void dot_protocol(std::string& out, std::string_view prefix, std::string_view indent) {
+  const auto id = [&](std::string_view name) { return dot_quoted(std::string(prefix) + std::string(name)); };
+  out += std::string(indent) + id("(start)") + " [shape=point, label=\"\"];\n";
   for (const auto s : Protocol::states) {
     std::string label(Protocol::name_of(s));
     if (!Protocol::views_of(s).empty()) label += "\\n[" + dot_joined(Protocol::views_of(s)) + "]";
-    out += "  " + dot_quoted(Protocol::name_of(s)) + " [label=\"" + label + "\"";
+    out += std::string(indent) + id(Protocol::name_of(s)) + " [label=\"" + label + "\"";
     if (Protocol::is_terminal(s)) out += ", peripheries=2";
     if (Protocol::is_shared(s)) out += ", style=\"rounded,dashed\"";
     out += "];\n";
   }
-  for (const auto s : Protocol::initial_states)
-    out += "  \"(start)\" -> " + dot_quoted(Protocol::name_of(s)) + ";\n";
+  for (const auto s : Protocol::initial_states) {
+    out += std::string(indent) + id("(start)") + " -> " + id(Protocol::name_of(s)) + ";\n";
+  }
   for (const auto s : Protocol::states) {
     for (const auto n : Protocol::next_of(s)) {
       const std::string_view taker = Protocol::taker_of(s, n);
       const std::string label = taker.empty() ? dot_joined(Protocol::owners_of(s)) : std::string(taker);
-      out += "  " + dot_quoted(Protocol::name_of(s)) + " -> " + dot_quoted(Protocol::name_of(n)) +
+      out += std::string(indent) + id(Protocol::name_of(s)) + " -> " + id(Protocol::name_of(n)) +
              " [label=" + dot_quoted(label) + "];\n";
     }
   }
@@ -75,8 +66,31 @@ template <valid_protocol Protocol>
     } else {
       label += "\\nraised and cleared by any role";
     }
-    out += "  " + dot_quoted("flag " + std::string(f.name)) + " [shape=note, label=\"" + label + "\"];\n";
+    out +=
+        std::string(indent) + id("flag " + std::string(f.name)) + " [shape=note, label=\"" + label + "\"];\n";
   }
+}
+
+inline std::string dot_graph_head(std::string_view graph_name) {
+  return "digraph " + dot_quoted(graph_name) +
+         " {\n"
+         "  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n"
+         "  edge [fontname=\"Helvetica\", fontsize=10];\n";
+}
+
+}  // namespace detail
+
+// The protocol as a Graphviz digraph. One node per state, with the overlays
+// it views under its name: double-bordered when terminal, dashed when it has
+// several owners (no token: left by try_transition). A point leads to each
+// initial state. One edge per legal transition, labelled with who may take
+// it: the role its by<...> reserves it for, or else the owners of the state
+// it leaves. One note per flag of the layout, saying who may raise and clear
+// it. Render with `dot -Tpng`.
+template <valid_protocol Protocol>
+[[nodiscard]] std::string to_dot(std::string_view graph_name = "protocol") {
+  std::string out = detail::dot_graph_head(graph_name);
+  detail::dot_protocol<Protocol>(out, "", "  ");
   return out + "}\n";
 }
 
