@@ -34,44 +34,36 @@ using Frame = mailbox::layout<
     mailbox::flag<"stop", std::int32_t>, mailbox::flag<"seen", std::uint64_t>,
     mailbox::field<"note", char[32]>>;
 
+// The rules, named so that two protocols below can list them in different orders.
+using StopRule = mailbox::flag_rule<"stop", mailbox::raised_by<"parent">, mailbox::cleared_by<"child">>;
+using IdleRule = mailbox::in_state<S::idle, mailbox::owner<"parent">, mailbox::views<"control", "task">,
+                                   mailbox::next<S::request, S::staged, S::off>>;
+using RequestRule = mailbox::in_state<S::request, mailbox::owner<"child">, mailbox::views<"control">,
+                                      mailbox::next<S::reply>>;
+using ReplyRule =
+    mailbox::in_state<S::reply, mailbox::owner<"parent">, mailbox::views<"control">, mailbox::next<S::idle>>;
+// Two owners, each with its own edge out.
+using StagedRule =
+    mailbox::in_state<S::staged, mailbox::owner<"parent", "child">,
+                      mailbox::next<mailbox::by<"parent", S::running>, mailbox::by<"child", S::failed>>>;
+using RunningRule = mailbox::in_state<S::running, mailbox::owner<"child">, mailbox::views<"task">,
+                                      mailbox::next<S::done, S::failed>>;
+using DoneRule = mailbox::in_state<S::done, mailbox::views<"task">, mailbox::owner<"parent">,
+                                   mailbox::next<S::idle, S::report>>;
+using FailedRule = mailbox::in_state<S::failed, mailbox::owner<"parent">, mailbox::next<S::idle>>;
+// Terminal, with an owner: the parent reads the last report and drops it.
+using ReportRule = mailbox::in_state<S::report, mailbox::owner<"parent">, mailbox::views<"task">>;
+using OffRule = mailbox::in_state<S::off>;
+
 // The clauses in a deliberately mixed order: a flag rule first, initial<...>
 // among the in_state rules.
-using Proto = mailbox::protocol<
-    Frame, mailbox::flag_rule<"stop", mailbox::raised_by<"parent">, mailbox::cleared_by<"child">>,
-    mailbox::in_state<S::idle, mailbox::owner<"parent">, mailbox::views<"control", "task">,
-                      mailbox::next<S::request, S::staged, S::off>>,
-    mailbox::in_state<S::request, mailbox::owner<"child">, mailbox::views<"control">,
-                      mailbox::next<S::reply>>,
-    mailbox::in_state<S::reply, mailbox::owner<"parent">, mailbox::views<"control">, mailbox::next<S::idle>>,
-    mailbox::initial<S::idle>,
-    mailbox::in_state<S::staged, mailbox::owner<"parent", "child">,
-                      mailbox::next<mailbox::by<"parent", S::running>, mailbox::by<"child", S::failed>>>,
-    mailbox::in_state<S::running, mailbox::owner<"child">, mailbox::views<"task">,
-                      mailbox::next<S::done, S::failed>>,
-    mailbox::in_state<S::done, mailbox::views<"task">, mailbox::owner<"parent">,
-                      mailbox::next<S::idle, S::report>>,
-    mailbox::in_state<S::failed, mailbox::owner<"parent">, mailbox::next<S::idle>>,
-    // Terminal, with an owner: the parent reads the last report and drops it.
-    mailbox::in_state<S::report, mailbox::owner<"parent">, mailbox::views<"task">>,
-    mailbox::in_state<S::off>>;
+using Proto = mailbox::protocol<Frame, StopRule, IdleRule, RequestRule, ReplyRule, mailbox::initial<S::idle>,
+                                StagedRule, RunningRule, DoneRule, FailedRule, ReportRule, OffRule>;
 
 // The same protocol with its clauses in the usual order.
-using Ordered = mailbox::protocol<
-    Frame, mailbox::initial<S::idle>,
-    mailbox::in_state<S::idle, mailbox::owner<"parent">, mailbox::views<"control", "task">,
-                      mailbox::next<S::request, S::staged, S::off>>,
-    mailbox::in_state<S::request, mailbox::owner<"child">, mailbox::views<"control">,
-                      mailbox::next<S::reply>>,
-    mailbox::in_state<S::reply, mailbox::owner<"parent">, mailbox::views<"control">, mailbox::next<S::idle>>,
-    mailbox::in_state<S::staged, mailbox::owner<"parent", "child">,
-                      mailbox::next<mailbox::by<"parent", S::running>, mailbox::by<"child", S::failed>>>,
-    mailbox::in_state<S::running, mailbox::owner<"child">, mailbox::views<"task">,
-                      mailbox::next<S::done, S::failed>>,
-    mailbox::in_state<S::done, mailbox::views<"task">, mailbox::owner<"parent">,
-                      mailbox::next<S::idle, S::report>>,
-    mailbox::in_state<S::failed, mailbox::owner<"parent">, mailbox::next<S::idle>>,
-    mailbox::in_state<S::report, mailbox::owner<"parent">, mailbox::views<"task">>, mailbox::in_state<S::off>,
-    mailbox::flag_rule<"stop", mailbox::raised_by<"parent">, mailbox::cleared_by<"child">>>;
+using Ordered =
+    mailbox::protocol<Frame, mailbox::initial<S::idle>, IdleRule, RequestRule, ReplyRule, StagedRule,
+                      RunningRule, DoneRule, FailedRule, ReportRule, OffRule, StopRule>;
 
 using Box = mailbox::Mailbox<Frame>;
 using Parent = mailbox::endpoint<Proto, "parent">;
