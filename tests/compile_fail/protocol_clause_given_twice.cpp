@@ -11,8 +11,8 @@ using Broken =
                       mailbox::in_state<Step::done, mailbox::owner<"child">, mailbox::next<Step::idle>,
                                         mailbox::next<Step::off>>,
 #else
-                       mailbox::in_state<Step::done, mailbox::owner<"child">,
-                                         mailbox::next<Step::idle, Step::off>>,
+                      mailbox::in_state<Step::done, mailbox::owner<"child">,
+                                        mailbox::next<Step::idle, Step::off>>,
 #endif
                       mailbox::in_state<Step::off>>;
 

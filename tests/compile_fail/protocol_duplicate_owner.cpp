@@ -11,7 +11,7 @@ using Broken =
                       mailbox::in_state<Step::idle, mailbox::owner<"parent", "parent">,
                                         mailbox::next<Step::done>>,  // not two owners
 #else
-                       mailbox::in_state<Step::idle, mailbox::owner<"parent">, mailbox::next<Step::done>>,
+                      mailbox::in_state<Step::idle, mailbox::owner<"parent">, mailbox::next<Step::done>>,
 #endif
                       mailbox::in_state<Step::done, mailbox::owner<"child">, mailbox::next<Step::idle>>>;
 

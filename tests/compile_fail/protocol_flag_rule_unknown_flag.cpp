@@ -11,7 +11,7 @@ using Broken =
 #if defined(MAILBOX_COMPILE_FAIL)
                       mailbox::flag_rule<"shutdwn", mailbox::raised_by<"parent">>>;
 #else
-                       mailbox::flag_rule<"shutdown", mailbox::raised_by<"parent">>>;
+                      mailbox::flag_rule<"shutdown", mailbox::raised_by<"parent">>>;
 #endif
 
 int main() { return mailbox::to_dot<Broken>().empty() ? 1 : 0; }

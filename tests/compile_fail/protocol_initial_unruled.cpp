@@ -9,7 +9,7 @@ using Broken =
 #if defined(MAILBOX_COMPILE_FAIL)
                       mailbox::initial<Step::idle, Step::unused>,
 #else
-                       mailbox::initial<Step::idle>,
+                      mailbox::initial<Step::idle>,
 #endif
                       mailbox::in_state<Step::idle, mailbox::owner<"parent">, mailbox::next<Step::done>>,
                       mailbox::in_state<Step::done, mailbox::owner<"child">, mailbox::next<Step::idle>>>;

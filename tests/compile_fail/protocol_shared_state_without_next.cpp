@@ -10,9 +10,9 @@ using Broken =
 #if defined(MAILBOX_COMPILE_FAIL)
                       mailbox::in_state<Step::staged, mailbox::owner<"parent", "child">>>;
 #else
-                       mailbox::in_state<Step::staged, mailbox::owner<"parent", "child">,
-                                         mailbox::next<Step::off>>,
-                       mailbox::in_state<Step::off>>;
+                      mailbox::in_state<Step::staged, mailbox::owner<"parent", "child">,
+                                        mailbox::next<Step::off>>,
+                      mailbox::in_state<Step::off>>;
 #endif
 
 int main() { return mailbox::to_dot<Broken>().empty() ? 1 : 0; }

@@ -11,7 +11,7 @@ using Broken =
 #if defined(MAILBOX_COMPILE_FAIL)
                       mailbox::in_state<Other::done, mailbox::owner<"child">, mailbox::next<Step::idle>>>;
 #else
-                       mailbox::in_state<Step::done, mailbox::owner<"child">, mailbox::next<Step::idle>>>;
+                      mailbox::in_state<Step::done, mailbox::owner<"child">, mailbox::next<Step::idle>>>;
 #endif
 
 int main() { return mailbox::to_dot<Broken>().empty() ? 1 : 0; }
