@@ -1,21 +1,27 @@
 // The library's motivating client, as a runnable example: a parent drives a
-// forked worker through three 64 KiB frames in one shared segment (a control
-// frame and two task frames), following a typed protocol.
+// forked worker through three 64 KiB frames in one shared segment, frame 0
+// under the control protocol and frames 1 and 2 under the task protocol
+// (worker_protocol.hpp), behind a region header that records which frame
+// runs which protocol; the worker attaches with the same frame set, so a
+// worker built against other protocols would be refused.
 //
 //   - boot handshake on frame 0: task_launched -> init_ready (or init_failed)
 //   - control commands on frame 0: idle -> control_request -> control_done -> idle
 //   - a two-frame task pipeline on frames 1 and 2: while one frame's task
 //     runs, the next task waits staged in the other frame. A staged frame
-//     (frame_staged) has two owners: the parent activates it with
-//     try_transition<frame_staged, activate>, the worker cancels it when its
-//     lease expires with try_transition<frame_staged, task_failed>; exactly
-//     one wins, and both outcomes are handled and counted.
-//   - shutdown through the sticky "shutdown" flag, which survives the state
-//     word moving on.
+//     (frame_staged) has two owners, each with its own edge: only the parent
+//     activates it (try_transition<frame_staged, activate>), only the worker
+//     gives it up when its lease expires (try_transition<frame_staged,
+//     task_failed>); exactly one wins, and both outcomes are handled and
+//     counted.
+//   - the "accepted" flag: raised by the worker when it takes a task,
+//     cleared by the parent when it collects it (the flag rules say who).
+//   - shutdown through the sticky "shutdown" flag, which only the parent
+//     raises and which survives the state word moving on.
 //
 // Every payload word is checked on every round, by the side that reads it.
 // Usage: worker_frames [tasks] [--fail-boot]
-//        worker_frames --dot      (the protocol as a Graphviz digraph)
+//        worker_frames --dot      (the frame set as a Graphviz digraph)
 #include <mailbox/mailbox.hpp>
 
 #include <sys/wait.h>
@@ -33,95 +39,18 @@
 #include <string>
 #include <string_view>
 
+#include "worker_protocol.hpp"
+
 namespace {
 
-enum class S : std::int32_t {
-  idle,
-  task_ready,
-  task_done,
-  shutdown,
-  control_request,
-  control_done,
-  init_ready,
-  init_failed,
-  frame_staged,
-  task_launched,
-  task_failed,
-  activate,
-  prepare_ready
-};
+using namespace worker;
 
-// The client's call description: packed, so its 1144 bytes have no padding
-// and the same offsets in every language that reads them.
-#pragma pack(push, 1)
-struct CallConfig {
-  std::uint32_t call_id;
-  std::uint8_t lease_kind;
-  std::uint64_t args_words;  // unaligned in the packed struct: read it by memcpy only
-  char function[128];
-  std::uint64_t seeds[125];
-  std::uint8_t reserved[3];
-};
-#pragma pack(pop)
-static_assert(sizeof(CallConfig) == 1144 && alignof(CallConfig) == 1);
+using Parent = mailbox::endpoint<Task, "parent">;
+using Child = mailbox::endpoint<Task, "child">;
+using ParentControl = mailbox::endpoint<Control, "parent">;
+using ChildControl = mailbox::endpoint<Control, "child">;
 
-struct Lease {
-  std::uint64_t id;
-  std::int64_t deadline_ns;  // steady_clock; the worker cancels a staged frame past it
-};
-static_assert(sizeof(Lease) == 16);
-
-constexpr std::size_t args_bytes = 64016;
-constexpr std::size_t args_words = args_bytes / 8;
-
-// DESIGN.md's frame, at the client's offsets.
-using Frame = mailbox::layout<
-    mailbox::state<"state", S>, mailbox::field<"error", std::int32_t>,
-    mailbox::overlay<"control", mailbox::field<"sub_command", std::uint64_t, 8>,
-                     mailbox::field<"arg0", std::uint64_t, 16>, mailbox::field<"result", std::uint64_t, 40>>,
-    mailbox::overlay<"task", mailbox::field<"config", CallConfig, 16>, mailbox::field<"lease", Lease, 1160>,
-                     mailbox::field<"args", std::byte[args_bytes], 1208>,
-                     mailbox::field<"trailer", std::uint64_t[5], 65232>,
-                     mailbox::field<"disposition", std::int32_t, 65276>>,
-    mailbox::flag<"shutdown", std::int32_t, 65224>, mailbox::flag<"accepted", std::int32_t, 65272>,
-    mailbox::field<"error_msg", char[256], 65280>, mailbox::total_size<65536>>;
-static_assert(Frame::size == 65536);
-static_assert(Frame::offset_of<"error"> == 4 && Frame::offset_of<"args"> == 1208);
-
-using Worker = mailbox::protocol<
-    Frame,
-    mailbox::in_state<S::idle, mailbox::owner<"parent">, mailbox::views<"task", "control">,
-                      mailbox::next<S::task_ready, S::prepare_ready, S::control_request, S::shutdown>>,
-    // Frame 0's first state: the worker was launched and boots.
-    mailbox::in_state<S::task_launched, mailbox::owner<"child">, mailbox::views<"control">,
-                      mailbox::next<S::init_ready, S::init_failed>>,
-    mailbox::in_state<S::init_ready, mailbox::owner<"parent">, mailbox::views<"control">,
-                      mailbox::next<S::idle>>,
-    mailbox::in_state<S::init_failed, mailbox::owner<"parent">, mailbox::next<S::shutdown>>,
-    mailbox::in_state<S::control_request, mailbox::owner<"child">, mailbox::views<"control">,
-                      mailbox::next<S::control_done>>,
-    mailbox::in_state<S::control_done, mailbox::owner<"parent">, mailbox::views<"control">,
-                      mailbox::next<S::idle>>,
-    // Run at once (not used by the pipeline below, which stages every task).
-    mailbox::in_state<S::task_ready, mailbox::owner<"child">, mailbox::views<"task">,
-                      mailbox::next<S::frame_staged, S::task_done, S::task_failed>>,
-    // Prepare, then wait staged for activation.
-    mailbox::in_state<S::prepare_ready, mailbox::owner<"child">, mailbox::views<"task">,
-                      mailbox::next<S::frame_staged, S::task_failed>>,
-    mailbox::in_state<S::frame_staged, mailbox::owner<"parent", "child">,  // two may leave it:
-                      mailbox::next<S::activate, S::task_failed>>,         // only try_transition
-    mailbox::in_state<S::activate, mailbox::owner<"child">, mailbox::views<"task">,
-                      mailbox::next<S::task_done, S::task_failed>>,
-    mailbox::in_state<S::task_done, mailbox::owner<"parent">, mailbox::views<"task">, mailbox::next<S::idle>>,
-    mailbox::in_state<S::task_failed, mailbox::owner<"parent">, mailbox::views<"task">,
-                      mailbox::next<S::idle>>,
-    mailbox::in_state<S::shutdown>>;  // no owner, no next: terminal
-
-using Frames = mailbox::mailbox_array<Frame>;
-using Parent = mailbox::endpoint<Worker, "parent">;
-using Child = mailbox::endpoint<Worker, "child">;
-
-constexpr std::size_t frame_count = 3;
+constexpr std::size_t frame_count = Frames::count;
 constexpr int cancelled_code = 125;  // ECANCELED on Linux
 constexpr std::uint64_t boot_magic = 0x626f6f74;
 
@@ -168,10 +97,11 @@ void expect(bool ok, const std::string& what) {
   if (!ok) fail(what);
 }
 
-// The five trailer words the worker computes from a task, and the parent
-// recomputes from what it sent.
-std::array<std::uint64_t, 5> trailer_of(std::uint64_t task, std::uint64_t args_sum, std::uint64_t seeds_xor) {
-  return {task, args_sum, seeds_xor, task ^ 0x1ea5e, ~task};
+// The eight identity words of the trailer, which the worker computes from a
+// task and the parent recomputes from what it sent.
+std::array<std::uint64_t, trailer_words> trailer_of(std::uint64_t task, std::uint64_t args_sum,
+                                                    std::uint64_t seeds_xor) {
+  return {task, args_sum, seeds_xor, task ^ 0x1ea5e, ~task, args_words, task * 0x9e3779b97f4a7c15ull, 0x1d};
 }
 
 std::uint64_t expected_args_sum(std::uint64_t task) {
@@ -224,9 +154,12 @@ struct staged_frame {
   std::int64_t deadline_ns = 0;
 };
 
-[[noreturn]] void run_worker(const Frames& frames, bool fail_boot) {
+[[noreturn]] void run_worker(std::span<std::byte> region, bool fail_boot) {
   const pid_t parent = ::getppid();
-  const Child control(frames[0]);
+  // The worker attaches through the header: a worker built with other
+  // protocols (or another frame layout) is refused here, naming both.
+  const Frames frames = Frames::attach_with_header<frame_version>(region);
+  const ChildControl control = frames.endpoint<0, "child">();
 
   // Boot: frame 0 starts in task_launched, which the worker owns.
   {
@@ -244,7 +177,7 @@ struct staged_frame {
     std::move(t).publish<S::init_ready>();
   }
 
-  const std::array<Child, 2> task_frames{Child(frames[1]), Child(frames[2])};
+  const std::array<Child, 2> task_frames{frames.endpoint<1, "child">(), frames.endpoint<2, "child">()};
   std::array<staged_frame, 2> staged{};
   for (;;) {
     bool worked = false;
@@ -277,8 +210,8 @@ struct staged_frame {
         }
       }
       if (auto t = box.try_acquire<S::activate>()) {
-        staged[f].staged = false;           // the parent won
-        box.mailbox().raise<"accepted">();  // survives the state moving on to task_done
+        staged[f].staged = false;  // the parent won
+        box.raise<"accepted">();   // survives the state moving on to task_done
         const std::uint64_t task = t->get<"config">().call_id;
         const std::uint64_t sum = check_task(*t, task);
         const CallConfig config = t->get<"config">();
@@ -290,7 +223,7 @@ struct staged_frame {
           seeds_xor ^= seed;
         }
         const auto trailer = trailer_of(task, sum, seeds_xor);
-        for (std::size_t i = 0; i < 5; ++i) t->span<"trailer">()[i] = trailer[i];
+        for (std::size_t i = 0; i < trailer_words; ++i) t->span<"trailer">()[i] = trailer[i];
         t->set<"disposition">(1);
         t->set<"error">(0);
         (void)t->set_text<"error_msg">("");
@@ -303,7 +236,7 @@ struct staged_frame {
     // last control request, so once the flag is seen (acquire) the state
     // load after it sees that request or what followed it: a worker that
     // finds no request pending has answered them all.
-    if (frames[0].is_raised<"shutdown">() && control.state() != S::control_request) std::_Exit(0);
+    if (control.is_raised<"shutdown">() && control.state() != S::control_request) std::_Exit(0);
     if (::getppid() != parent) std::_Exit(3);  // orphaned: the parent died
     if (!worked) mailbox::detail::yield_cpu();
   }
@@ -313,10 +246,10 @@ struct staged_frame {
 
 constexpr auto patience = std::chrono::seconds(120);
 
-template <S State>
-auto await(const Parent& side, pid_t child) {
-  auto r = side.acquire<State>(mailbox::spin_then_yield{}, mailbox::wait_clock::now() + patience,
-                               mailbox::child_alive(child));
+template <S State, class Side>
+auto await(const Side& side, pid_t child) {
+  auto r = side.template acquire<State>(mailbox::spin_then_yield{}, mailbox::wait_clock::now() + patience,
+                                        mailbox::child_alive(child));
   if (!r) {
     fail(std::string("parent: waiting for a state: ") + std::string(mailbox::to_string(r.error())) +
          " (last state " + std::to_string(static_cast<int>(r.state())) + ")");
@@ -368,8 +301,7 @@ void wait_while(const Parent& side, S state, pid_t child) {
 }
 
 // Activates the staged task (or learns it was cancelled), then collects it.
-void run_task(const Parent& side, const Frames& frames, std::size_t f, pid_t child, std::uint64_t task,
-              counts& c) {
+void run_task(const Parent& side, pid_t child, std::uint64_t task, counts& c) {
   const LeaseKind kind = lease_kind_of(task);
   // Wait until the worker has prepared the frame (or rejected it).
   wait_while(side, S::prepare_ready, child);
@@ -387,13 +319,13 @@ void run_task(const Parent& side, const Frames& frames, std::size_t f, pid_t chi
     fail("parent: waiting for task " + std::to_string(task) + ": " +
          std::string(mailbox::to_string(r.error())));
   auto t = std::move(r).value();
-  const bool accepted = frames[f].is_raised<"accepted">();
+  const bool accepted = side.is_raised<"accepted">();
   if (t.state() == S::task_done) {
     expect(activated, "parent: task " + std::to_string(task) + " done but the parent's activation lost");
     expect(kind != LeaseKind::expired, "parent: an expired lease ran");
     expect(accepted, "parent: task done without the accepted flag");
     const auto want = trailer_of(task, expected_args_sum(task), expected_seeds_xor(task));
-    for (std::size_t i = 0; i < 5; ++i) {
+    for (std::size_t i = 0; i < trailer_words; ++i) {
       expect(t.span<"trailer">()[i] == want[i],
              "parent: trailer word " + std::to_string(i) + " of task " + std::to_string(task));
     }
@@ -412,11 +344,11 @@ void run_task(const Parent& side, const Frames& frames, std::size_t f, pid_t chi
     ++c.cancelled;
     if (kind == LeaseKind::racing) ++c.race_worker;
   }
-  frames[f].clear<"accepted">();
+  side.clear<"accepted">();
   std::move(t).publish<S::idle>();
 }
 
-void control_command(const Parent& control, pid_t child, std::uint64_t n, counts& c) {
+void control_command(const ParentControl& control, pid_t child, std::uint64_t n, counts& c) {
   auto t = await<S::idle>(control, child);
   const std::uint64_t sub = 1 + n % 2;
   t.set<"sub_command">(sub);
@@ -448,7 +380,7 @@ int main(int argc, char** argv) {
     if (arg == "--fail-boot") {
       fail_boot = true;
     } else if (arg == "--dot") {
-      std::fputs(mailbox::to_dot<Worker>("worker_frames").c_str(), stdout);
+      std::fputs(mailbox::to_dot<Frames>("worker_frames").c_str(), stdout);
       return 0;
     } else {
       tasks = std::strtoull(argv[i], nullptr, 10);
@@ -456,16 +388,17 @@ int main(int argc, char** argv) {
   }
   if (tasks < 2) tasks = 2;
 
-  auto segment = mailbox::shared_segment::anonymous(Frames::required_size(frame_count));
-  const auto frames = Frames::initialize(segment.bytes(), frame_count, S::idle);
-  (void)mailbox::Mailbox<Frame>::initialize(frames.bytes().first(Frames::stride), S::task_launched);
+  // Every frame starts in its protocol's first state: frame 0 in
+  // task_launched, frames 1 and 2 in idle.
+  auto segment = mailbox::shared_segment::anonymous(Frames::size_with_header);
+  const Frames frames = Frames::initialize_with_header<frame_version>(segment.bytes());
 
   std::fflush(stdout);
   const pid_t child = ::fork();
   if (child < 0) fail("fork failed");
-  if (child == 0) run_worker(frames, fail_boot);
+  if (child == 0) run_worker(segment.bytes(), fail_boot);
 
-  const Parent control(frames[0]);
+  const ParentControl control = frames.endpoint<0, "parent">();
   auto boot = control.acquire_any<S::init_ready, S::init_failed>(
       mailbox::spin_then_yield{}, mailbox::wait_clock::now() + patience, mailbox::child_alive(child));
   if (!boot) fail("parent: no boot handshake: " + std::string(mailbox::to_string(boot.error())));
@@ -486,14 +419,14 @@ int main(int argc, char** argv) {
   expect(ready->get<"result">() == boot_magic && ready->get<"arg0">() == frame_count, "parent: boot reply");
   std::move(*ready).publish<S::idle>();
 
-  const std::array<Parent, 2> task_frames{Parent(frames[1]), Parent(frames[2])};
+  const std::array<Parent, 2> task_frames{frames.endpoint<1, "parent">(), frames.endpoint<2, "parent">()};
   counts c;
   const auto started = mailbox::wait_clock::now();
   stage(task_frames[0], child, 0);
   stage(task_frames[1], child, 1);
   for (std::uint64_t task = 0; task < tasks; ++task) {
     const std::size_t f = task % 2;
-    run_task(task_frames[f], frames, f + 1, child, task, c);
+    run_task(task_frames[f], child, task, c);
     if (task + 2 < tasks) stage(task_frames[f], child, task + 2);
     if (task % 8 == 0) control_command(control, child, task, c);
   }
@@ -507,7 +440,7 @@ int main(int argc, char** argv) {
     t.set<"arg0">(tasks);
     t.set<"result">(0);
     std::move(t).publish<S::control_request>();
-    frames[0].raise<"shutdown">();
+    control.raise<"shutdown">();
     auto d = await<S::control_done>(control, child);
     expect(d.get<"result">() == control_result(1, tasks), "parent: the last control result");
     std::move(d).publish<S::idle>();

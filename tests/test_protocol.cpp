@@ -1,7 +1,13 @@
-// Typed protocols: mailbox::protocol's rules, mailbox::endpoint's tokens
-// (views, next states, narrowing), checked waits against the protocol's
-// states, flags, the fingerprint and to_dot. The compile-time rejections are
-// compile-fail cases (tests/compile_fail/protocol_*.cpp).
+// Typed protocols: mailbox::protocol's rules and queries (per-owner edges,
+// flag rules, initial states, reachability), mailbox::endpoint's tokens
+// (views, next states, narrowing, abandon, terminal states), its flags and
+// try_transition, checked waits against the protocol's states, the
+// fingerprint and to_dot. The compile-time rejections are compile-fail
+// cases (tests/compile_fail/protocol_*.cpp).
+//
+// Built with the debug-build token check on, so that a token the endpoint
+// lets a caller drop (a terminal state's) is seen not to abort.
+#define MAILBOX_DEBUG_TOKENS 1
 #include <mailbox/mailbox.hpp>
 
 #include <atomic>
@@ -11,13 +17,14 @@
 #include <thread>
 
 #include "support/catch.hpp"
+#include "support/child_process.hpp"
 #include "support/shared_region.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
 
-enum class S : std::int32_t { idle, request, reply, staged, running, done, failed, off, stray };
+enum class S : std::int32_t { idle, request, reply, staged, running, done, failed, off, stray, report };
 
 using Frame = mailbox::layout<
     mailbox::state<"state", S>, mailbox::field<"error", std::int32_t>,
@@ -27,26 +34,44 @@ using Frame = mailbox::layout<
     mailbox::flag<"stop", std::int32_t>, mailbox::flag<"seen", std::uint64_t>,
     mailbox::field<"note", char[32]>>;
 
-using Proto = mailbox::protocol<
-    Frame,
-    mailbox::in_state<S::idle, mailbox::owner<"parent">, mailbox::views<"control", "task">,
-                      mailbox::next<S::request, S::staged, S::off>>,
-    mailbox::in_state<S::request, mailbox::owner<"child">, mailbox::views<"control">,
-                      mailbox::next<S::reply>>,
-    mailbox::in_state<S::reply, mailbox::owner<"parent">, mailbox::views<"control">, mailbox::next<S::idle>>,
-    mailbox::in_state<S::staged, mailbox::owner<"parent", "child">, mailbox::next<S::running, S::failed>>,
-    mailbox::in_state<S::running, mailbox::owner<"child">, mailbox::views<"task">,
-                      mailbox::next<S::done, S::failed>>,
-    mailbox::in_state<S::done, mailbox::views<"task">, mailbox::owner<"parent">, mailbox::next<S::idle>>,
-    mailbox::in_state<S::failed, mailbox::owner<"parent">, mailbox::next<S::idle>>,
-    mailbox::in_state<S::off>>;
+// The rules, named so that two protocols below can list them in different orders.
+using StopRule = mailbox::flag_rule<"stop", mailbox::raised_by<"parent">, mailbox::cleared_by<"child">>;
+using IdleRule = mailbox::in_state<S::idle, mailbox::owner<"parent">, mailbox::views<"control", "task">,
+                                   mailbox::next<S::request, S::staged, S::off>>;
+using RequestRule = mailbox::in_state<S::request, mailbox::owner<"child">, mailbox::views<"control">,
+                                      mailbox::next<S::reply>>;
+using ReplyRule =
+    mailbox::in_state<S::reply, mailbox::owner<"parent">, mailbox::views<"control">, mailbox::next<S::idle>>;
+// Two owners, each with its own edge out.
+using StagedRule =
+    mailbox::in_state<S::staged, mailbox::owner<"parent", "child">,
+                      mailbox::next<mailbox::by<"parent", S::running>, mailbox::by<"child", S::failed>>>;
+using RunningRule = mailbox::in_state<S::running, mailbox::owner<"child">, mailbox::views<"task">,
+                                      mailbox::next<S::done, S::failed>>;
+using DoneRule = mailbox::in_state<S::done, mailbox::views<"task">, mailbox::owner<"parent">,
+                                   mailbox::next<S::idle, S::report>>;
+using FailedRule = mailbox::in_state<S::failed, mailbox::owner<"parent">, mailbox::next<S::idle>>;
+// Terminal, with an owner: the parent reads the last report and drops it.
+using ReportRule = mailbox::in_state<S::report, mailbox::owner<"parent">, mailbox::views<"task">>;
+using OffRule = mailbox::in_state<S::off>;
+
+// The clauses in a deliberately mixed order: a flag rule first, initial<...>
+// among the in_state rules.
+using Proto = mailbox::protocol<Frame, StopRule, IdleRule, RequestRule, ReplyRule, mailbox::initial<S::idle>,
+                                StagedRule, RunningRule, DoneRule, FailedRule, ReportRule, OffRule>;
+
+// The same protocol with its clauses in the usual order.
+using Ordered =
+    mailbox::protocol<Frame, mailbox::initial<S::idle>, IdleRule, RequestRule, ReplyRule, StagedRule,
+                      RunningRule, DoneRule, FailedRule, ReportRule, OffRule, StopRule>;
 
 using Box = mailbox::Mailbox<Frame>;
 using Parent = mailbox::endpoint<Proto, "parent">;
 using Child = mailbox::endpoint<Proto, "child">;
 
 // Flags: raise / is_raised / clear name flags only (requires clauses, so
-// generic code can ask).
+// generic code can ask), on a Mailbox and on an endpoint alike. The flag
+// rules are static_asserts with a message: tests/compile_fail.
 template <class M, mailbox::fixed_string Name>
 concept can_raise = requires(const M& m) {
   m.template raise<Name>();
@@ -81,11 +106,31 @@ concept has_runtime_publish = requires(T t) {
   std::move(t).publish(S::idle);
 };
 
+template <class T, S Next>
+concept has_publish = requires(T t) {
+  std::move(t).template publish<Next>();
+};
+
+template <class T>
+concept spans_a_temporary = requires(T t) {
+  std::move(t).template span<"words">();
+};
+
+template <class T>
+concept spans_an_lvalue = requires(T t) {
+  t.template span<"words">();
+};
+
+template <class E>
+concept hands_out_its_mailbox = requires(const E& e) {
+  e.mailbox();
+};
+
 }  // namespace
 
 TEST_CASE("a protocol answers who owns, views and follows each state", "[protocol]") {
   STATIC_REQUIRE(mailbox::valid_protocol<Proto>);
-  STATIC_REQUIRE(Proto::state_count == 8);
+  STATIC_REQUIRE(Proto::state_count == 9);
   STATIC_REQUIRE(Proto::owns("parent", S::idle));
   STATIC_REQUIRE(!Proto::owns("child", S::idle));
   STATIC_REQUIRE(Proto::owns("child", S::staged));
@@ -108,6 +153,73 @@ TEST_CASE("a protocol answers who owns, views and follows each state", "[protoco
   CHECK(cast.substr(cast.size() - 3) == ")42");
 }
 
+TEST_CASE("the queries bindings walk: roles, initial, shared, terminal, edges by role, flag rules",
+          "[protocol]") {
+  STATIC_REQUIRE(Proto::roles.size() == 2);
+  STATIC_REQUIRE(Proto::roles[0] == "parent");
+  STATIC_REQUIRE(Proto::roles[1] == "child");
+  STATIC_REQUIRE(Proto::initial_states.size() == 1);
+  STATIC_REQUIRE(Proto::is_initial(S::idle));
+  STATIC_REQUIRE(!Proto::is_initial(S::request));
+  STATIC_REQUIRE(Proto::is_shared(S::staged));
+  STATIC_REQUIRE(!Proto::is_shared(S::idle));
+  STATIC_REQUIRE(!Proto::is_shared(S::off));
+  STATIC_REQUIRE(Proto::is_terminal(S::off));
+  STATIC_REQUIRE(Proto::is_terminal(S::report));
+  STATIC_REQUIRE(!Proto::is_terminal(S::done));
+  STATIC_REQUIRE(!Proto::is_terminal(S::stray));  // not ruled
+  // Per-owner edges: by<...> reserves each edge out of staged for one owner.
+  STATIC_REQUIRE(Proto::allows(S::staged, S::running));
+  STATIC_REQUIRE(Proto::allows_by("parent", S::staged, S::running));
+  STATIC_REQUIRE(!Proto::allows_by("child", S::staged, S::running));
+  STATIC_REQUIRE(Proto::allows_by("child", S::staged, S::failed));
+  STATIC_REQUIRE(!Proto::allows_by("parent", S::staged, S::failed));
+  STATIC_REQUIRE(Proto::taker_of(S::staged, S::running) == "parent");
+  // A plain next state: any owner (here the only one); never a non-owner.
+  STATIC_REQUIRE(Proto::taker_of(S::idle, S::request).empty());
+  STATIC_REQUIRE(Proto::allows_by("parent", S::idle, S::request));
+  STATIC_REQUIRE(!Proto::allows_by("child", S::idle, S::request));
+  STATIC_REQUIRE(!Proto::allows_by("parent", S::idle, S::done));  // no such edge
+  // Flag rules; a flag without one is free for every role; no role touches a non-flag.
+  STATIC_REQUIRE(Proto::flag_rules.size() == 1);
+  STATIC_REQUIRE(Proto::flag_rules[0].flag == "stop");
+  STATIC_REQUIRE(Proto::may_raise("parent", "stop"));
+  STATIC_REQUIRE(!Proto::may_raise("child", "stop"));
+  STATIC_REQUIRE(Proto::may_clear("child", "stop"));
+  STATIC_REQUIRE(!Proto::may_clear("parent", "stop"));
+  STATIC_REQUIRE(Proto::may_raise("child", "seen") && Proto::may_clear("parent", "seen"));
+  STATIC_REQUIRE(!Proto::may_raise("parent", "error"));
+  STATIC_REQUIRE(!Proto::may_raise("worker", "seen"));
+  // Reachability.
+  STATIC_REQUIRE(Proto::is_reachable(S::report));
+  STATIC_REQUIRE(Proto::can_reach(S::request, S::staged));
+  STATIC_REQUIRE(!Proto::can_reach(S::off, S::idle));
+  STATIC_REQUIRE(Proto::can_terminate_from(S::staged));
+  STATIC_REQUIRE(Proto::can_always_terminate());
+}
+
+TEST_CASE("initial<...> names the states a fresh mailbox starts in; by default the first rule's",
+          "[protocol]") {
+  using Default =
+      mailbox::protocol<Frame, mailbox::in_state<S::reply, mailbox::owner<"parent">, mailbox::next<S::off>>,
+                        mailbox::in_state<S::off>>;
+  STATIC_REQUIRE(Default::initial_states.size() == 1);
+  STATIC_REQUIRE(Default::initial_states[0] == S::reply);
+  using Two =
+      mailbox::protocol<Frame, mailbox::in_state<S::reply, mailbox::owner<"parent">, mailbox::next<S::done>>,
+                        mailbox::in_state<S::off>, mailbox::in_state<S::done, mailbox::owner<"child">>,
+                        mailbox::initial<S::reply, S::off>>;
+  STATIC_REQUIRE(mailbox::valid_protocol<Two>);
+  STATIC_REQUIRE(Two::is_initial(S::off) && Two::is_initial(S::reply) && !Two::is_initial(S::done));
+  // A loop that never ends is a protocol too: nothing asks for a terminal state.
+  using Loop =
+      mailbox::protocol<Frame, mailbox::in_state<S::idle, mailbox::owner<"a">, mailbox::next<S::done>>,
+                        mailbox::in_state<S::done, mailbox::owner<"b">, mailbox::next<S::idle>>>;
+  STATIC_REQUIRE(mailbox::valid_protocol<Loop>);
+  STATIC_REQUIRE(!Loop::can_always_terminate());
+  STATIC_REQUIRE(!Loop::can_terminate_from(S::idle));
+}
+
 TEST_CASE("flags are raised, tested and cleared, and only flags are", "[protocol][flag]") {
   STATIC_REQUIRE(flag_api<Box, "stop">());
   STATIC_REQUIRE(flag_api<Box, "seen">());
@@ -115,6 +227,9 @@ TEST_CASE("flags are raised, tested and cleared, and only flags are", "[protocol
   STATIC_REQUIRE(no_flag_api<Box, "command">());  // an overlay field
   STATIC_REQUIRE(no_flag_api<Box, "state">());    // the state word
   STATIC_REQUIRE(no_flag_api<Box, "nothing">());  // no such member
+  STATIC_REQUIRE(flag_api<Parent, "seen">());
+  STATIC_REQUIRE(no_flag_api<Parent, "error">());
+  STATIC_REQUIRE(no_flag_api<Child, "nothing">());
 
   test_support::local_region<Frame> region;
   const Box box = Box::initialize(region.span(), S::idle);
@@ -139,6 +254,27 @@ TEST_CASE("flags are raised, tested and cleared, and only flags are", "[protocol
   CHECK(box.is_raised<"stop">());
   CHECK(box.try_transition(S::request, S::reply));
   CHECK(box.is_raised<"stop">());
+}
+
+TEST_CASE("an endpoint's flags follow the protocol's flag rules", "[protocol][flag][endpoint]") {
+  // No raw Mailbox from an endpoint: its flags go through it.
+  STATIC_REQUIRE(!hands_out_its_mailbox<Parent>);
+  STATIC_REQUIRE(!hands_out_its_mailbox<Child>);
+  test_support::local_region<Frame> region;
+  const Box box = Box::initialize(region.span(), S::idle);
+  const Parent parent(box);
+  const Child child(box);
+  parent.raise<"stop">();            // stop: raised by the parent, cleared by the child
+  CHECK(child.is_raised<"stop">());  // anyone reads
+  CHECK(parent.is_raised<"stop">());
+  child.clear<"stop">();
+  CHECK_FALSE(parent.is_raised<"stop">());
+  CHECK_FALSE(box.is_raised<"stop">());
+  child.raise<"seen">();  // no rule: every role
+  parent.clear<"seen">();
+  child.clear<"seen">();
+  parent.raise<"seen">();
+  CHECK(box.is_raised<"seen">());
 }
 
 TEST_CASE("a raised flag orders the writes before it", "[protocol][flag]") {
@@ -171,8 +307,13 @@ TEST_CASE("endpoint tokens reach their views and publish the next states", "[pro
   STATIC_REQUIRE(sizeof(Parent) == sizeof(Box));
   STATIC_REQUIRE(!std::is_copy_constructible_v<Parent::token<S::idle>>);
   STATIC_REQUIRE(!has_runtime_publish<Parent::token<S::idle>>);  // publish<Next>() only
+  STATIC_REQUIRE(has_publish<Parent::token<S::idle>, S::request>);
   STATIC_REQUIRE(token_names<Parent::token<S::idle>, "error">);
   STATIC_REQUIRE(!token_names<Parent::token<S::idle>, "nothing">);
+  // span() of a temporary token would dangle: deleted, as on the Mailbox token.
+  STATIC_REQUIRE(spans_an_lvalue<Parent::token<S::idle>>);
+  STATIC_REQUIRE(!spans_a_temporary<Parent::token<S::idle>>);
+  STATIC_REQUIRE(!spans_a_temporary<mailbox::token<Frame>>);
 
   CHECK_FALSE(child.try_acquire<S::request>().has_value());  // not in request yet
   {
@@ -206,8 +347,13 @@ TEST_CASE("endpoint tokens reach their views and publish the next states", "[pro
     for (std::uint64_t i = 0; i < 4; ++i) t.span<"words">()[i] = 10 + i;
     std::move(t).publish<S::staged>();
   }
-  CHECK(parent.try_transition<S::staged, S::running>());
-  CHECK_FALSE(child.try_transition<S::staged, S::failed>());  // the parent won
+  const auto won = parent.try_transition<S::staged, S::running>();
+  CHECK(won);
+  CHECK(won.moved());
+  CHECK(won.found() == S::staged);
+  const auto lost = child.try_transition<S::staged, S::failed>();  // the parent won
+  CHECK_FALSE(lost);
+  CHECK(lost.found() == S::running);  // the state it lost to
   {
     auto t = child.acquire<S::running>();
     std::uint64_t sum = 0;
@@ -238,11 +384,67 @@ TEST_CASE("the child wins the staged race: the parent sees failed", "[protocol][
   const Child child(box);
   std::move(parent.acquire<S::idle>()).publish<S::staged>();
   CHECK(child.try_transition<S::staged, S::failed>());
-  CHECK_FALSE(parent.try_transition<S::staged, S::running>());
+  const auto lost = parent.try_transition<S::staged, S::running>();
+  CHECK_FALSE(lost.moved());
+  CHECK(lost.found() == S::failed);
   auto r = parent.acquire_any<S::done, S::failed>(mailbox::spin{});
   REQUIRE(r.has_value());
   CHECK(r.state() == S::failed);
   std::move(*r).publish<S::idle>();
+}
+
+TEST_CASE("an endpoint token may be abandoned: no state change, no abort", "[protocol][endpoint][abandon]") {
+  STATIC_REQUIRE(mailbox::debug_tokens);
+  test_support::local_region<Frame> region;
+  const Box box = Box::initialize(region.span(), S::idle);
+  const Parent parent(box);
+  {
+    auto t = parent.acquire<S::idle>();
+    t.set<"command">(5);
+    std::move(t).abandon();
+  }  // destroyed spent: no abort in this debug build
+  CHECK(parent.state() == S::idle);
+  auto again = parent.acquire<S::idle>();  // the owner takes it again
+  CHECK(again.get<"command">() == 5);
+  std::move(again).publish<S::off>();
+  CHECK(box.state() == S::off);
+}
+
+TEST_CASE("a terminal state's token has no publish and may be dropped", "[protocol][endpoint][terminal]") {
+  STATIC_REQUIRE(mailbox::debug_tokens);
+  STATIC_REQUIRE(Parent::token<S::report>::is_terminal);
+  STATIC_REQUIRE(!Parent::token<S::done>::is_terminal);
+  STATIC_REQUIRE(!has_publish<Parent::token<S::report>, S::idle>);
+  STATIC_REQUIRE(has_publish<Parent::token<S::done>, S::report>);
+  test_support::shared_mapping region(Frame::size);
+  const Box box = Box::initialize(region.span(), S::idle);
+  const Parent parent(box);
+  {
+    auto t = parent.acquire<S::idle>();
+    std::move(t).publish<S::staged>();
+  }
+  REQUIRE(parent.try_transition<S::staged, S::running>());
+  {
+    const Child child(box);
+    auto t = child.acquire<S::running>();
+    t.set<"sum">(77);
+    std::move(t).publish<S::done>();
+  }
+  std::move(parent.acquire<S::done>()).publish<S::report>();
+  // In a child process, so that an abort (the old behaviour) fails this check
+  // instead of stopping the run.
+  const auto dropped = test_support::run_in_child([&] {
+    auto t = parent.acquire<S::report>();
+    if (t.get<"sum">() != 77) ::_exit(3);
+  });  // t dropped, unpublished
+  CHECK(dropped.status == 0);
+  CHECK(dropped.written.empty());
+  CHECK(parent.state() == S::report);  // a drop changes nothing
+  // The twin: a token of a state with next states, dropped, still aborts.
+  test_support::shared_mapping other(Frame::size);
+  const Parent idle_side(Box::initialize(other.span(), S::idle));
+  CHECK(test_support::contains(test_support::abort_message_of([&] { (void)idle_side.acquire<S::idle>(); }),
+                               "token was destroyed without publish()"));
 }
 
 TEST_CASE("the endpoint's checked waits take the protocol's states as the valid ones",
@@ -275,29 +477,61 @@ TEST_CASE("the endpoint's checked waits take the protocol's states as the valid 
 }
 
 TEST_CASE("the protocol is part of the fingerprint", "[protocol][fingerprint]") {
+  using mailbox::by;
+  using mailbox::in_state;
+  using mailbox::next;
+  using mailbox::owner;
+  using Base = mailbox::protocol<Frame, in_state<S::idle, owner<"child">, next<S::off>>, in_state<S::off>>;
   using OtherOwner =
-      mailbox::protocol<Frame, mailbox::in_state<S::idle, mailbox::owner<"child">, mailbox::next<S::off>>,
-                        mailbox::in_state<S::off>>;
-  using OtherNext =
-      mailbox::protocol<Frame, mailbox::in_state<S::idle, mailbox::owner<"child">, mailbox::next<>>,
-                        mailbox::in_state<S::off>>;
-  using OtherViews = mailbox::protocol<
-      Frame,
-      mailbox::in_state<S::idle, mailbox::owner<"child">, mailbox::views<"task">, mailbox::next<S::off>>,
-      mailbox::in_state<S::off>>;
-  using Same =
-      mailbox::protocol<Frame, mailbox::in_state<S::idle, mailbox::owner<"child">, mailbox::next<S::off>>,
-                        mailbox::in_state<S::off>>;
-  const std::set<std::uint64_t> prints{mailbox::fingerprint<Frame>, mailbox::protocol_fingerprint<Proto>,
+      mailbox::protocol<Frame, in_state<S::idle, owner<"parent">, next<S::off>>, in_state<S::off>>;
+  using OtherViews =
+      mailbox::protocol<Frame, in_state<S::idle, owner<"child">, mailbox::views<"task">, next<S::off>>,
+                        in_state<S::off>>;
+  using OtherNext = mailbox::protocol<Frame, in_state<S::idle, owner<"child">, next<S::done>>,
+                                      in_state<S::done, owner<"parent">, next<S::off>>, in_state<S::off>>;
+  using Same = mailbox::protocol<Frame, in_state<S::idle, owner<"child">, next<S::off>>, in_state<S::off>>;
+  // The same edges, one reserved for an owner, or the other one.
+  using Shared = mailbox::protocol<Frame, in_state<S::idle, owner<"a">, next<S::staged>>,
+                                   in_state<S::staged, owner<"a", "b">, next<S::off, S::done>>,
+                                   in_state<S::done, owner<"a">>, in_state<S::off>>;
+  using ByA = mailbox::protocol<Frame, in_state<S::idle, owner<"a">, next<S::staged>>,
+                                in_state<S::staged, owner<"a", "b">, next<by<"a", S::off>, S::done>>,
+                                in_state<S::done, owner<"a">>, in_state<S::off>>;
+  using ByB = mailbox::protocol<Frame, in_state<S::idle, owner<"a">, next<S::staged>>,
+                                in_state<S::staged, owner<"a", "b">, next<by<"b", S::off>, S::done>>,
+                                in_state<S::done, owner<"a">>, in_state<S::off>>;
+  using OtherInitial = mailbox::protocol<Frame, mailbox::initial<S::idle, S::off>,
+                                         in_state<S::idle, owner<"child">, next<S::off>>, in_state<S::off>>;
+  using SameInitial = mailbox::protocol<Frame, mailbox::initial<S::idle>,
+                                        in_state<S::idle, owner<"child">, next<S::off>>, in_state<S::off>>;
+  using FlagRule = mailbox::protocol<Frame, in_state<S::idle, owner<"child">, next<S::off>>, in_state<S::off>,
+                                     mailbox::flag_rule<"stop", mailbox::raised_by<"child">>>;
+  using OtherFlagRule =
+      mailbox::protocol<Frame, in_state<S::idle, owner<"child">, next<S::off>>, in_state<S::off>,
+                        mailbox::flag_rule<"stop", mailbox::cleared_by<"child">>>;
+  const std::set<std::uint64_t> prints{mailbox::fingerprint<Frame>,
+                                       mailbox::protocol_fingerprint<Proto>,
+                                       mailbox::protocol_fingerprint<Base>,
                                        mailbox::protocol_fingerprint<OtherOwner>,
+                                       mailbox::protocol_fingerprint<OtherViews>,
                                        mailbox::protocol_fingerprint<OtherNext>,
-                                       mailbox::protocol_fingerprint<OtherViews>};
-  CHECK(prints.size() == 5);
-  CHECK(mailbox::protocol_fingerprint<Same> == mailbox::protocol_fingerprint<OtherOwner>);
+                                       mailbox::protocol_fingerprint<Shared>,
+                                       mailbox::protocol_fingerprint<ByA>,
+                                       mailbox::protocol_fingerprint<ByB>,
+                                       mailbox::protocol_fingerprint<OtherInitial>,
+                                       mailbox::protocol_fingerprint<FlagRule>,
+                                       mailbox::protocol_fingerprint<OtherFlagRule>};
+  CHECK(prints.size() == 12);
+  CHECK(mailbox::protocol_fingerprint<Same> == mailbox::protocol_fingerprint<Base>);
+  // Saying the default initial state aloud changes nothing; nor does the
+  // order of clauses of different kinds.
+  CHECK(mailbox::protocol_fingerprint<SameInitial> == mailbox::protocol_fingerprint<Base>);
+  CHECK(mailbox::protocol_fingerprint<Ordered> == mailbox::protocol_fingerprint<Proto>);
   CHECK(mailbox::protocol_fingerprint<Proto, 1> != mailbox::protocol_fingerprint<Proto, 0>);
 }
 
-TEST_CASE("to_dot names every state and draws every legal transition once", "[protocol][dot]") {
+TEST_CASE("to_dot names every state and draws every legal transition once, labelled by who takes it",
+          "[protocol][dot]") {
   const std::string dot = mailbox::to_dot<Proto>("frame");
   INFO(dot);
   CHECK(dot.rfind("digraph \"frame\" {", 0) == 0);
@@ -305,11 +539,13 @@ TEST_CASE("to_dot names every state and draws every legal transition once", "[pr
   for (const S s : Proto::states) {
     const std::string name(Proto::name_of(s));
     CHECK(dot.find("  \"" + name + "\" [label=\"" + name) != std::string::npos);
-    std::string owners;
-    for (const auto o : Proto::owners_of(s)) owners += (owners.empty() ? "" : ", ") + std::string(o);
     for (const S n : Proto::next_of(s)) {
+      std::string label(Proto::taker_of(s, n));
+      if (label.empty()) {
+        for (const auto o : Proto::owners_of(s)) label += (label.empty() ? "" : ", ") + std::string(o);
+      }
       const std::string edge =
-          "\"" + name + "\" -> \"" + std::string(Proto::name_of(n)) + "\" [label=\"" + owners + "\"]";
+          "\"" + name + "\" -> \"" + std::string(Proto::name_of(n)) + "\" [label=\"" + label + "\"]";
       CHECK(dot.find(edge) != std::string::npos);
       CHECK(dot.find(edge) == dot.rfind(edge));
       ++edges;
@@ -317,8 +553,16 @@ TEST_CASE("to_dot names every state and draws every legal transition once", "[pr
   }
   std::size_t arrows = 0;
   for (std::size_t at = dot.find("->"); at != std::string::npos; at = dot.find("->", at + 2)) ++arrows;
-  CHECK(arrows == edges);
-  CHECK(edges == 11);  // idle 3, request 1, reply 1, staged 2, running 2, done 1, failed 1
+  CHECK(arrows == edges + Proto::initial_states.size());
+  CHECK(edges == 12);  // idle 3, request 1, reply 1, staged 2, running 2, done 2, failed 1
+  // The per-owner edges out of the shared state carry their one role.
+  CHECK(dot.find("\"staged\" -> \"running\" [label=\"parent\"]") != std::string::npos);
+  CHECK(dot.find("\"staged\" -> \"failed\" [label=\"child\"]") != std::string::npos);
+  CHECK(dot.find("\"(start)\" -> \"idle\"") != std::string::npos);
   CHECK(dot.find("\\n[control, task]") != std::string::npos);  // idle's overlays on its node
   CHECK(dot.find("\"off\" [label=\"off\", peripheries=2]") != std::string::npos);  // terminal
+  CHECK(dot.find("\"report\" [label=\"report\\n[task]\", peripheries=2]") != std::string::npos);
+  // Flags, with their rules (or none).
+  CHECK(dot.find("flag stop\\nraised by: parent\\ncleared by: child") != std::string::npos);
+  CHECK(dot.find("flag seen\\nraised and cleared by any role") != std::string::npos);
 }

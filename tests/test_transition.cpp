@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "support/catch.hpp"
+#include "support/child_process.hpp"
 #include "support/shared_region.hpp"
 
 using namespace std::chrono_literals;
@@ -25,6 +26,8 @@ using Plain = mailbox::layout<mailbox::state<"state", Step>, mailbox::field<"val
 using Blocking = mailbox::layout<mailbox::state<"state", Step>, mailbox::field<"value", std::uint64_t>,
                                  mailbox::blocking_waiters>;
 using Wide = mailbox::layout<mailbox::state<"state", std::uint64_t>, mailbox::field<"value", std::uint64_t>>;
+using Listed = mailbox::layout<mailbox::state<"state", Step>, mailbox::field<"value", std::uint64_t>,
+                               mailbox::valid_states<Step::staged, Step::activate, Step::failed>>;
 
 // The state word's raw bits, mark included.
 template <class Layout>
@@ -36,11 +39,18 @@ std::uint32_t raw_word(const mailbox::Mailbox<Layout>& box) {
 
 template <class Layout>
 void check_moves_only_from(mailbox::Mailbox<Layout> box) {
-  CHECK_FALSE(box.try_transition(Step::activate, Step::failed));  // not in activate: nothing moves
+  const auto not_there = box.try_transition(Step::activate, Step::failed);  // not in activate: nothing moves
+  CHECK_FALSE(not_there);
+  CHECK(not_there.found() == Step::staged);
   CHECK(box.state() == Step::staged);
-  CHECK(box.try_transition(Step::staged, Step::activate));
+  const auto moved = box.try_transition(Step::staged, Step::activate);
+  CHECK(moved);
+  CHECK(moved.moved());
+  CHECK(moved.found() == Step::staged);
   CHECK(box.state() == Step::activate);
-  CHECK_FALSE(box.try_transition(Step::staged, Step::failed));  // the other party lost
+  const auto lost = box.try_transition(Step::staged, Step::failed);  // the other party lost
+  CHECK_FALSE(lost.moved());
+  CHECK(lost.found() == Step::activate);  // ... to this state
   CHECK(box.state() == Step::activate);
 }
 
@@ -55,10 +65,16 @@ TEST_CASE("try_transition moves the state only from the expected one", "[transit
     test_support::local_region<Blocking> region;
     check_moves_only_from(mailbox::Mailbox<Blocking>::initialize(region.span(), Step::staged));
   }
+  SECTION("layout with valid_states") {
+    test_support::local_region<Listed> region;
+    check_moves_only_from(mailbox::Mailbox<Listed>::initialize(region.span(), Step::staged));
+  }
   SECTION("8-byte state word") {
     test_support::local_region<Wide> region;
     auto box = mailbox::Mailbox<Wide>::initialize(region.span(), 0x1'0000'0000ull);
-    CHECK_FALSE(box.try_transition(0, 1));  // only the low half matches
+    const auto low_half = box.try_transition(0, 1);  // only the low half matches
+    CHECK_FALSE(low_half);
+    CHECK(low_half.found() == 0x1'0000'0000ull);
     CHECK(box.try_transition(0x1'0000'0000ull, 0x2'0000'0001ull));
     CHECK(box.state() == 0x2'0000'0001ull);
   }
@@ -141,7 +157,9 @@ TEST_CASE("try_transition with blocking_waiters moves a marked word and wakes th
                                                               std::memory_order_relaxed);
   }
   CHECK(box.state() == Step::staged);  // the mark is not part of the state
-  CHECK_FALSE(box.try_transition(Step::failed, Step::activate));
+  const auto unmarked = box.try_transition(Step::failed, Step::activate);
+  CHECK_FALSE(unmarked);
+  CHECK(unmarked.found() == Step::staged);                  // without the sleeper's mark
   CHECK(box.try_transition(Step::staged, Step::activate));  // succeeds although the word is marked
   sleeper.join();
   CHECK(got.load(std::memory_order_acquire));
@@ -149,19 +167,30 @@ TEST_CASE("try_transition with blocking_waiters moves a marked word and wakes th
   CHECK(raw_word(box) == static_cast<std::uint32_t>(Step::activate));  // the mark went with the old word
 }
 
-TEST_CASE("try_transition to a value with the waiter mark aborts", "[transition][blocking]") {
-  test_support::local_region<Blocking> region;
+TEST_CASE("try_transition to a value with the waiter mark aborts, naming try_transition()",
+          "[transition][blocking]") {
+  test_support::shared_mapping region(Blocking::size);
   auto box = mailbox::Mailbox<Blocking>::initialize(region.span(), Step::staged);
-  const pid_t child = ::fork();
-  REQUIRE(child >= 0);
-  if (child == 0) {
-    ::close(2);  // the abort message is expected
-    (void)box.try_transition(Step::staged, static_cast<Step>(mailbox::detail::waiter_mark | 1));
-    std::_Exit(0);
-  }
-  CHECK(test_support::wait_for(child) == -SIGABRT);
+  const std::string message = test_support::abort_message_of(
+      [&] { (void)box.try_transition(Step::staged, static_cast<Step>(mailbox::detail::waiter_mark | 1)); });
+  CHECK(test_support::contains(message, "try_transition() of a state value with the top bit set"));
+  CHECK(box.state() == Step::staged);  // refused before the word was touched
   // The twin: the same value without the mark moves the state.
   CHECK(box.try_transition(Step::staged, Step::activate));
   // A `from` with the mark is a state the word never holds.
   CHECK_FALSE(box.try_transition(static_cast<Step>(mailbox::detail::waiter_mark | 1), Step::idle));
+}
+
+TEST_CASE("try_transition to a state outside valid_states aborts, naming try_transition()",
+          "[transition][valid_states]") {
+  test_support::shared_mapping region(Listed::size);
+  auto box = mailbox::Mailbox<Listed>::initialize(region.span(), Step::staged);
+  const std::string message =
+      test_support::abort_message_of([&] { (void)box.try_transition(Step::staged, Step::idle); });
+  CHECK(test_support::contains(
+      message, "try_transition() of the state value 3, which is not one of the layout's valid_states"));
+  CHECK(box.state() == Step::staged);  // refused before the word was touched
+  // The twin: a listed state moves it.
+  CHECK(box.try_transition(Step::staged, Step::failed));
+  CHECK(box.state() == Step::failed);
 }

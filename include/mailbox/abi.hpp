@@ -49,28 +49,6 @@
 #endif
 #endif
 
-// The ODR guard (issue 8 item 15). The backend is chosen by macros, so two
-// translation units of one program can compile different code for the same
-// entity: a TU built with -march=armv8.3-a and one built for baseline armv8-a
-// both emit Mailbox<L>::acquire, one with LDAPR, one with LDAR. Under one
-// mangled name the linker keeps either copy, and a core without RCpc
-// (Cortex-A53) dies of SIGILL in the baseline TU. Every mailbox entity
-// therefore lives in an inline namespace named after the backend (the
-// technique of libstdc++'s __cxx11 and Abseil's lts_ namespaces): users still
-// write mailbox::Mailbox, but each backend's copies have their own names.
-// A consequence: mailbox types from TUs built for different backends are
-// different types, so an interface that passes them between such TUs fails
-// to link instead of running the other backend's code.
-#if defined(MAILBOX_BACKEND_X86_64)
-#define MAILBOX_DETAIL_ORDERING_NAMESPACE backend_x86_64
-#elif defined(MAILBOX_BACKEND_AARCH64) && MAILBOX_AARCH64_RCPC
-#define MAILBOX_DETAIL_ORDERING_NAMESPACE backend_aarch64_rcpc
-#elif defined(MAILBOX_BACKEND_AARCH64)
-#define MAILBOX_DETAIL_ORDERING_NAMESPACE backend_aarch64
-#else
-#define MAILBOX_DETAIL_ORDERING_NAMESPACE backend_generic
-#endif
-
 // The wait backend (wait.hpp, docs/waiting.md): FUTEX_WAIT/FUTEX_WAKE on the
 // state word on Linux; elsewhere, or on Linux when MAILBOX_FORCE_PORTABLE_WAIT
 // is defined, the portable one (spin, yield, then sleep with a bounded
@@ -81,18 +59,74 @@
 #define MAILBOX_WAIT_BACKEND_PORTABLE 1
 #endif
 
-// The wait backend is part of the namespace too: the two compile different
-// code for publish() and the waits (a FUTEX_WAKE or none), a different
+// Debug-build check that every token is published (or abandoned, or moved
+// from) before it is destroyed (token.hpp): on by default where NDEBUG is not
+// defined, like assert(); define MAILBOX_DEBUG_TOKENS to 0 or 1 to choose.
+// Decided here, before the namespace below is named after it.
+#if !defined(MAILBOX_DEBUG_TOKENS)
+#if defined(NDEBUG)
+#define MAILBOX_DEBUG_TOKENS 0
+#else
+#define MAILBOX_DEBUG_TOKENS 1
+#endif
+#endif
+
+// The ODR guard (issue 8 item 15). The backend and the token checks are
+// chosen by macros, so two translation units of one program can compile
+// different code for the same entity:
+//   - a TU built with -march=armv8.3-a and one built for baseline armv8-a
+//     both emit Mailbox<L>::acquire, one with LDAPR, one with LDAR;
+//   - a TU built with -march=armv8.1-a or later and a baseline one both emit
+//     the wait's compare-and-swap, one as CASA (LSE), one as an LDAXR/STLXR
+//     loop or a call that checks for LSE at run time;
+//   - a debug TU (MAILBOX_DEBUG_TOKENS) and a release one both emit the
+//     token's move assignment, one with the dropped-token check, one without.
+// Under one mangled name the linker keeps either copy: a core without RCpc
+// or LSE (Cortex-A53) dies of SIGILL in the baseline TU, and a release TU
+// aborts on a token it may drop. Every mailbox entity therefore lives in an
+// inline namespace named after the backend, its instruction extensions and
+// the token checks (the technique of libstdc++'s __cxx11 and Abseil's lts_
+// namespaces): users still write mailbox::Mailbox, but each configuration's
+// copies have their own names. A consequence: mailbox types from TUs built
+// differently are different types, so an interface that passes them between
+// such TUs fails to link instead of running the other configuration's code.
+#if defined(MAILBOX_BACKEND_AARCH64) && defined(__ARM_FEATURE_ATOMICS)
+#define MAILBOX_DETAIL_AARCH64_LSE 1
+#else
+#define MAILBOX_DETAIL_AARCH64_LSE 0
+#endif
+
+#define MAILBOX_DETAIL_CONCAT_(a, b) a##b
+#define MAILBOX_DETAIL_CONCAT(a, b) MAILBOX_DETAIL_CONCAT_(a, b)
+
+#if defined(MAILBOX_BACKEND_X86_64)
+#define MAILBOX_DETAIL_ABI_BACKEND backend_x86_64
+#elif defined(MAILBOX_BACKEND_AARCH64) && MAILBOX_AARCH64_RCPC && MAILBOX_DETAIL_AARCH64_LSE
+#define MAILBOX_DETAIL_ABI_BACKEND backend_aarch64_lse_rcpc
+#elif defined(MAILBOX_BACKEND_AARCH64) && MAILBOX_AARCH64_RCPC
+#define MAILBOX_DETAIL_ABI_BACKEND backend_aarch64_rcpc
+#elif defined(MAILBOX_BACKEND_AARCH64) && MAILBOX_DETAIL_AARCH64_LSE
+#define MAILBOX_DETAIL_ABI_BACKEND backend_aarch64_lse
+#elif defined(MAILBOX_BACKEND_AARCH64)
+#define MAILBOX_DETAIL_ABI_BACKEND backend_aarch64
+#else
+#define MAILBOX_DETAIL_ABI_BACKEND backend_generic
+#endif
+
+// The wait backend is part of the name too: the two compile different code
+// for publish() and the waits (a FUTEX_WAKE or none), a different
 // process_alive and different policy defaults, so a program whose TUs
 // disagree must not silently keep one TU's copies for the other's calls. The
-// futex backend keeps the ordering backend's name as it was; the portable one
-// appends _portable_wait.
-#define MAILBOX_DETAIL_JOIN_NAMES(a, b) a##b
-#define MAILBOX_DETAIL_JOIN(a, b) MAILBOX_DETAIL_JOIN_NAMES(a, b)
-#if defined(MAILBOX_WAIT_BACKEND_PORTABLE)
-#define MAILBOX_ABI_NAMESPACE MAILBOX_DETAIL_JOIN(MAILBOX_DETAIL_ORDERING_NAMESPACE, _portable_wait)
+// futex backend and release token checks add nothing to the backend's name.
+#if MAILBOX_DEBUG_TOKENS
+#define MAILBOX_DETAIL_ABI_TOKENS MAILBOX_DETAIL_CONCAT(MAILBOX_DETAIL_ABI_BACKEND, _checked_tokens)
 #else
-#define MAILBOX_ABI_NAMESPACE MAILBOX_DETAIL_ORDERING_NAMESPACE
+#define MAILBOX_DETAIL_ABI_TOKENS MAILBOX_DETAIL_ABI_BACKEND
+#endif
+#if defined(MAILBOX_WAIT_BACKEND_PORTABLE)
+#define MAILBOX_ABI_NAMESPACE MAILBOX_DETAIL_CONCAT(MAILBOX_DETAIL_ABI_TOKENS, _portable_wait)
+#else
+#define MAILBOX_ABI_NAMESPACE MAILBOX_DETAIL_ABI_TOKENS
 #endif
 
 // The functions CUDA device code may call (<mailbox/cuda.hpp>): __host__

@@ -1,18 +1,27 @@
 // mailbox::endpoint<Protocol, "role">: one role's side of a protocol over a
-// Mailbox. It acquires only the states the role owns, and its tokens reach
-// only the fields the state's views allow and publish only the states the
-// protocol allows next: each of those mistakes is a compile error that names
-// the state or the field.
+// Mailbox. It acquires only the states the role owns alone, its tokens
+// (endpoint_token.hpp) reach only the fields the state's views allow and
+// publish only the edges the role may take, it leaves a shared state only
+// by the edges the role may take, and it raises and clears only the flags
+// the protocol's flag rules let the role touch: each of those mistakes is a
+// compile error that names the state, the field or the flag.
 //
 //   mailbox::endpoint<Worker, "parent"> parent{frames[0]};
 //   auto t = parent.acquire<S::idle>();
 //   t.set<"arg0">(7);                                // only if a view of idle holds arg0
 //   std::move(t).publish<S::control_request>();      // only if idle -> control_request
-//   bool moved = parent.try_transition<S::frame_staged, S::activate>();
+//   if (parent.try_transition<S::frame_staged, S::activate>()) { ... }
+//   parent.raise<"shutdown">();                      // only if the flag rule lets the parent
 //
-// The endpoint and its tokens wrap Mailbox and Mailbox::token: every access to
-// the state word and the payload is theirs, so the ordering code exists once
-// and the endpoint compiles to the same instructions (tests/asm).
+// A role is one thread of control: two endpoints of one role over one
+// mailbox are the same party to the protocol, and the protocol's guarantee
+// (one writer per state) holds only if they are not used at the same time
+// (see docs/protocol.md). The endpoint gives no raw Mailbox: that is the
+// unchecked level, which the code that made the endpoint already holds.
+//
+// The endpoint and its tokens are a Mailbox and a Mailbox token: every
+// access to the state word and the payload is theirs, so the ordering code
+// exists once and the endpoint compiles to the same instructions (tests/asm).
 #pragma once
 
 #include <cstddef>
@@ -22,8 +31,11 @@
 #include <utility>
 
 #include "abi.hpp"
+#include "arch.hpp"
+#include "endpoint_token.hpp"
 #include "layout.hpp"
 #include "protocol.hpp"
+#include "transition.hpp"
 #include "view.hpp"
 #include "wait.hpp"
 
@@ -31,48 +43,6 @@ namespace mailbox {
 inline namespace MAILBOX_ABI_NAMESPACE {
 
 namespace detail {
-
-// Endpoint mistakes about a state, reported from inside this template so the
-// note "in instantiation of in_endpoint_state<S::idle>" names the state.
-template <auto State>
-struct in_endpoint_state {
-  template <bool Ok>
-  static constexpr bool is_ruled() {
-    static_assert(Ok, "mailbox::endpoint: the protocol has no in_state<...> rule for this state");
-    return Ok;
-  }
-  template <bool Ok, class Role>
-  static constexpr bool is_owned_by_the_role() {
-    static_assert(Ok,
-                  "mailbox::endpoint: the role does not own this state, so it may not acquire it or "
-                  "leave it (see the state's owner<...>)");
-    return Ok;
-  }
-  template <bool Ok>
-  static constexpr bool has_a_single_owner() {
-    static_assert(Ok,
-                  "mailbox::endpoint: this state has several owners, so it has no token: leave it "
-                  "with try_transition<From, To>(), which only one owner can win");
-    return Ok;
-  }
-  template <bool Ok, auto Next>
-  static constexpr bool allows_next() {
-    static_assert(Ok, "mailbox::endpoint: the next state is not in this state's next<...>");
-    return Ok;
-  }
-  template <bool Ok>
-  static constexpr bool is_one_of_the_tokens_states() {
-    static_assert(Ok, "mailbox::endpoint: narrow<S>() names a state the token was not acquired for");
-    return Ok;
-  }
-  template <bool Ok, class Field>
-  static constexpr bool views_the_fields_overlay() {
-    static_assert(Ok,
-                  "mailbox::endpoint: the field belongs to an overlay that this state's views<...> do "
-                  "not allow");
-    return Ok;
-  }
-};
 
 template <class Role>
 struct in_endpoint_role {
@@ -83,18 +53,18 @@ struct in_endpoint_role {
   }
 };
 
-template <class Field>
-struct in_endpoint_field {
-  template <bool Ok>
-  static constexpr bool is_not_a_flag() {
-    static_assert(Ok,
-                  "mailbox::endpoint: a flag is not reachable through a token: use the Mailbox's "
-                  "raise<...>(), is_raised<...>() and clear<...>()");
+template <class Flag>
+struct in_endpoint_flag {
+  template <bool Ok, class Role>
+  static constexpr bool may_be_raised_by_the_role() {
+    static_assert(
+        Ok, "mailbox::endpoint: the flag's flag_rule<...> does not let this role raise it (raised_by<...>)");
     return Ok;
   }
-  template <bool Ok>
-  static constexpr bool is_not_the_state_word() {
-    static_assert(Ok, "mailbox::endpoint: the state word is not a payload field: publish<Next>() moves it");
+  template <bool Ok, class Role>
+  static constexpr bool may_be_cleared_by_the_role() {
+    static_assert(
+        Ok, "mailbox::endpoint: the flag's flag_rule<...> does not let this role clear it (cleared_by<...>)");
     return Ok;
   }
 };
@@ -111,8 +81,11 @@ class endpoint {
 
   static constexpr std::string_view role = Role.view();
 
+  // The token for the states Held (endpoint_token.hpp).
+  template <state_type... Held>
+  using token = endpoint_token<Protocol, Role, Held...>;
+
  private:
-  using Layout = layout_type;
   using role_spelled = detail::spelled_name<Role>;
   static_assert(detail::in_endpoint_role<role_spelled>::template is_a_role_of_the_protocol<
                 Protocol::has_role(Role.view())>());
@@ -125,159 +98,33 @@ class endpoint {
       return diagnose::template is_ruled<false>();
     } else {
       return diagnose::template is_owned_by_the_role<Protocol::owns(Role.view(), S), role_spelled>() &&
-             diagnose::template has_a_single_owner<(Protocol::owners_of(S).size() == 1)>();
+             diagnose::template has_a_single_owner<!Protocol::is_shared(S)>();
     }
   }
 
-  template <state_type S>
-  static constexpr bool may_leave() {
-    using diagnose = detail::in_endpoint_state<S>;
-    if constexpr (!Protocol::is_state(S)) {
+  // The checks of try_transition<From, To>: a shared state the role owns,
+  // left by an edge the role may take (the protocol makes sure To is not
+  // shared: a shared state is entered only by publishing from a token).
+  template <state_type From, state_type To>
+  static constexpr bool may_transition() {
+    using diagnose = detail::in_endpoint_state<From>;
+    if constexpr (!Protocol::is_state(From)) {
       return diagnose::template is_ruled<false>();
     } else {
-      return diagnose::template is_owned_by_the_role<Protocol::owns(Role.view(), S), role_spelled>();
+      return diagnose::template is_owned_by_the_role<Protocol::owns(Role.view(), From), role_spelled>() &&
+             diagnose::template has_several_owners<Protocol::is_shared(From)>() &&
+             detail::role_may_take_edge<Protocol, Role, From, To>();
     }
   }
 
  public:
-  // Exclusive access to the payload in one of the states Held (one, or
-  // several for acquire_any), through the fields their views all allow.
-  // Wraps a Mailbox token: the accessors forward to it, with the protocol's
-  // checks in front.
-  template <state_type... Held>
-  class token {
-    using inner_token = typename mailbox_type::token;
-
-   public:
-    token(token&&) noexcept = default;
-    token& operator=(token&&) noexcept = default;
-    token(const token&) = delete;
-    token& operator=(const token&) = delete;
-    ~token() = default;
-
-    // The state this token was acquired in (one of Held).
-    [[nodiscard, gnu::always_inline]] state_type state() const noexcept {
-      if constexpr (single) {
-        return (Held, ...);
-      } else {
-        return state_;
-      }
-    }
-
-    // The Mailbox token's accessors, for the fields this token reaches. A
-    // flag, the state word or a field of an overlay that some held state
-    // does not view is a compile error naming the field; a name the layout
-    // does not have is rejected by the requires clause.
-    template <fixed_string Name, class... Args>
-    requires(Layout::template has<Name>) [[nodiscard, gnu::always_inline]] decltype(auto)
-        get(Args&&... args) const {
-      if constexpr (reaches<Name>()) return inner_.template get<Name>(std::forward<Args>(args)...);
-    }
-
-    template <fixed_string Name, class... Args>
-    requires(Layout::template has<Name>) [[gnu::always_inline]] decltype(auto) set(Args&&... args) {
-      if constexpr (reaches<Name>()) return inner_.template set<Name>(std::forward<Args>(args)...);
-    }
-
-    template <fixed_string Name, class... Args>
-    requires(Layout::template has<Name>) [[nodiscard, gnu::always_inline]] decltype(auto)
-        span(Args&&... args) {
-      if constexpr (reaches<Name>()) return inner_.template span<Name>(std::forward<Args>(args)...);
-    }
-
-    template <fixed_string Name, class... Args>
-    requires(Layout::template has<Name>) [[nodiscard, gnu::always_inline]] decltype(auto)
-        span(Args&&... args) const {
-      if constexpr (reaches<Name>()) return inner_.template span<Name>(std::forward<Args>(args)...);
-    }
-
-    template <fixed_string Name, class... Args>
-    requires(Layout::template has<Name>) [[nodiscard, gnu::always_inline]] decltype(auto)
-        text(Args&&... args) const {
-      if constexpr (reaches<Name>()) return inner_.template text<Name>(std::forward<Args>(args)...);
-    }
-
-    template <fixed_string Name, class... Args>
-    requires(Layout::template has<Name>) [[gnu::always_inline]] decltype(auto) set_text(Args&&... args) {
-      if constexpr (reaches<Name>()) return inner_.template set_text<Name>(std::forward<Args>(args)...);
-    }
-
-    // Hands the payload over in state Next, which the protocol must allow
-    // after every held state: the Mailbox token's publish (a release store,
-    // or the waking exchange of a blocking layout). The token is spent.
-    template <state_type Next>
-    [[gnu::always_inline]] void publish() && noexcept {
-      if constexpr (may_publish<Next>()) std::move(inner_).publish(Next);
-    }
-
-    // This token as a token for the one state S of Held it was acquired in,
-    // if it was acquired in S: then that token takes over (this one is spent),
-    // reaching S's views and publishing S's next states. Otherwise nothing,
-    // and this token stays as it was. For acquire_any's tokens, whose
-    // states may allow different things.
-    template <state_type S>
-    [[nodiscard]] std::optional<token<S>> narrow() & noexcept {
-      if constexpr (narrows_to<S>()) {
-        if (state() != S) return std::nullopt;
-        return token<S>(std::move(inner_), S);
-      } else {
-        return std::nullopt;
-      }
-    }
-
-   private:
-    friend class endpoint;
-    template <state_type...>
-    friend class token;
-
-    template <state_type S>
-    static constexpr bool narrows_to() {
-      return detail::in_endpoint_state<S>::template is_one_of_the_tokens_states<((S == Held) || ...)>();
-    }
-
-    [[gnu::always_inline]] token(inner_token&& inner, state_type s) noexcept : inner_(std::move(inner)) {
-      if constexpr (single) {
-        (void)s;
-      } else {
-        state_ = s;
-      }
-    }
-
-    template <fixed_string Name>
-    static constexpr bool reaches() {
-      using diagnose = detail::in_endpoint_field<detail::spelled_name<Name>>;
-      if constexpr (Layout::template is_flag<Name>) {
-        return diagnose::template is_not_a_flag<false>();
-      } else if constexpr (!Layout::template has_payload<Name>) {
-        return diagnose::template is_not_the_state_word<false>();
-      } else {
-        constexpr std::string_view overlay = Layout::template overlay_of<Name>;
-        return (detail::in_endpoint_state<Held>::template views_the_fields_overlay < overlay.empty() ||
-                    Protocol::views_overlay(Held, overlay),
-                detail::spelled_name < Name >> () && ...);
-      }
-    }
-
-    template <state_type Next>
-    static constexpr bool may_publish() {
-      return (detail::in_endpoint_state<Held>::template allows_next<Protocol::allows(Held, Next), Next>() &&
-              ...);
-    }
-
-    // A token for one state knows it at compile time and stores nothing
-    // more than the Mailbox token.
-    static constexpr bool single = sizeof...(Held) == 1;
-    struct known_state {};
-
-    inner_token inner_;
-    [[no_unique_address]] std::conditional_t<single, known_state, state_type> state_;
-  };
-
   // The result of a checked wait: a token, or why there is none.
   template <state_type... Held>
   using wait_result = acquire_result<token<Held...>, state_type>;
 
-  // One role's view of a mailbox that follows the protocol.
+  // One role's view of a mailbox that runs the protocol. Nothing checks that
+  // the mailbox does run it: a region made with a header that records the
+  // protocol (frame_set.hpp) does.
   explicit endpoint(mailbox_type box) noexcept : box_(box) {}
 
   // Acquire-load of the state (Mailbox::state()).
@@ -287,10 +134,9 @@ class endpoint {
   template <state_type S>
   [[nodiscard, gnu::always_inline]] std::optional<token<S>> try_acquire() const noexcept {
     if constexpr (may_take_token<S>()) {
-      auto inner = box_.try_acquire(S);
-      if (!inner) return std::nullopt;
-      assume_checked_base();
-      return token<S>(std::move(*inner), S);
+      // As Mailbox::try_acquire, with the token made in place.
+      if (box_.state() != S) return std::nullopt;
+      return token<S>(detail::endpoint_key{}, base(), S);
     } else {
       return std::nullopt;
     }
@@ -300,8 +146,9 @@ class endpoint {
   template <state_type S>
   [[nodiscard, gnu::always_inline]] token<S> acquire() const noexcept {
     static_assert(may_take_token<S>());
-    assume_checked_base();
-    return token<S>(box_.acquire(S), S);
+    // As Mailbox::acquire, with the token made in place.
+    while (box_.state() != S) arch::cpu_relax();
+    return token<S>(detail::endpoint_key{}, base(), S);
   }
 
   // Waits for S with a policy, a deadline and a liveness check, as
@@ -327,37 +174,60 @@ class endpoint {
                                              &Protocol::is_state, policy, until, alive));
   }
 
-  // Moves the state from From to To in one compare-and-swap (acq_rel) if it
-  // is From now: true if this call moved it (Mailbox::try_transition). The
-  // role must own From and To must be one of From's next states. For a
-  // state with several owners this is the only way out: one owner wins.
+  // Leaves a state with several owners: moves the state from From to To in
+  // one compare-and-swap (acq_rel) if it is From now
+  // (Mailbox::try_transition). Exactly one owner's call wins; the result
+  // converts to true for it, and its found() says which state the word held
+  // (for the losers: the state the winner moved it to). From must have
+  // several owners, this role among them, and the protocol must let this
+  // role take the edge From -> To.
   template <state_type From, state_type To>
-  [[nodiscard, gnu::always_inline]] bool try_transition() const noexcept {
-    if constexpr (may_leave<From>() &&
-                  detail::in_endpoint_state<From>::template allows_next<Protocol::allows(From, To), To>()) {
+  [[nodiscard, gnu::always_inline]] transition_result<state_type> try_transition() const noexcept {
+    if constexpr (may_transition<From, To>()) {
       return box_.try_transition(From, To);
     } else {
-      return false;
+      return {false, From};
     }
   }
 
-  // The Mailbox underneath, for its flags.
-  [[nodiscard]] mailbox_type mailbox() const noexcept { return box_; }
+  // Flags (mailbox::flag<"name", T>), by the protocol's flag rules: raise
+  // and clear only what the role may (a flag without a flag_rule: every
+  // role), read every flag. The Mailbox's raise, clear and is_raised.
+  template <fixed_string Name>
+  requires names_a_flag<layout_type, Name>
+  [[gnu::always_inline]] void raise() const noexcept {
+    if constexpr (detail::in_endpoint_flag<detail::spelled_name<Name>>::template may_be_raised_by_the_role<
+                      Protocol::may_raise(Role.view(), Name.view()), role_spelled>()) {
+      box_.template raise<Name>();
+    }
+  }
+
+  template <fixed_string Name>
+  requires names_a_flag<layout_type, Name>
+  [[gnu::always_inline]] void clear() const noexcept {
+    if constexpr (detail::in_endpoint_flag<detail::spelled_name<Name>>::template may_be_cleared_by_the_role<
+                      Protocol::may_clear(Role.view(), Name.view()), role_spelled>()) {
+      box_.template clear<Name>();
+    }
+  }
+
+  template <fixed_string Name>
+  requires names_a_flag<layout_type, Name>
+  [[nodiscard, gnu::always_inline]] bool is_raised() const noexcept {
+    return box_.template is_raised<Name>();
+  }
 
  private:
-  // The Mailbox constructor checked the base, which the Mailbox token's
-  // constructor tells the compiler; moving that token into ours loses the
-  // hint (Clang -O1 kept the null check and its cold call), so it is
-  // repeated here.
-  [[gnu::always_inline]] void assume_checked_base() const noexcept {
-    if (box_.address() == nullptr) __builtin_unreachable();
+  [[nodiscard, gnu::always_inline]] std::byte* base() const noexcept {
+    return detail::token_access::base_of(box_);
   }
 
   template <state_type... Held, class Result>
   [[nodiscard]] static wait_result<Held...> wrap(Result&& result) {
     if (!result) return wait_result<Held...>(result.error(), result.state());
     const state_type got = result.state();
-    return wait_result<Held...>(token<Held...>(std::move(*result), got), got);
+    return wait_result<Held...>(
+        token<Held...>(detail::endpoint_key{}, detail::token_access::release(*result), got), got);
   }
 
   mailbox_type box_;

@@ -6,8 +6,6 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <new>
 #include <type_traits>
 
@@ -73,13 +71,6 @@ template <class State>
   }
 }
 
-[[noreturn, gnu::cold]] inline void state_uses_waiter_mark() noexcept {
-  std::fputs(
-      "mailbox: publish() of a state value with the top bit set in a layout with "
-      "blocking_waiters; that bit marks a sleeping waiter\n",
-      stderr);
-  std::abort();
-}
 }  // namespace detail
 
 }  // namespace MAILBOX_ABI_NAMESPACE

@@ -27,6 +27,40 @@ inline namespace MAILBOX_ABI_NAMESPACE {
 template <valid_layout Layout>
 class Mailbox;
 
+template <valid_layout Layout>
+class token;
+
+namespace detail {
+// The library's own way into tokens and mailboxes, for wrappers such as
+// mailbox::endpoint: they build their tokens in place from the mailbox's
+// base, as Mailbox does, rather than moving a Mailbox token into theirs (a
+// move loses the compiler's knowledge that the base is live, and g++ -Os
+// then keeps the liveness checks of every access).
+struct token_access {
+  template <class Layout>
+  [[nodiscard, gnu::always_inline]] static std::byte* base_of(const Mailbox<Layout>& box) noexcept {
+    return box.base_;
+  }
+  template <class Layout>
+  [[nodiscard, gnu::always_inline]] static token<Layout> make(std::byte* base) noexcept {
+    return token<Layout>(base);
+  }
+  // Spends a live token without the debug build's drop check and gives its
+  // base, for rebuilding it in place as another token.
+  template <class Layout>
+  [[nodiscard, gnu::always_inline]] static std::byte* release(token<Layout>& t) noexcept {
+    std::byte* base = t.checked_base();
+    t.base_ = nullptr;
+    return base;
+  }
+  // Ends a token quietly if it is still live (a terminal state's token).
+  template <class Layout>
+  [[gnu::always_inline]] static void end_quietly(token<Layout>& t) noexcept {
+    if (token<Layout>::is_live(t.base_)) t.base_ = nullptr;
+  }
+};
+}  // namespace detail
+
 // Token accessors are constrained by the concepts below. When a call does not
 // compile, the compiler names the concept that failed and, in it, the field
 // as mailbox::field_named<'a', 'r', 'g', 's'>: readable, where the string
@@ -206,23 +240,15 @@ template <class Layout, fixed_string Name, class Value>
 concept accepts_value_for = names_a_payload_field<Layout, Name> &&
     value_converts_without_narrowing<Value, detail::field_named_t<Name>, Layout>;
 
-// Debug-build check that every token is published (or moved from) before it
-// is destroyed: an acquired token that is dropped leaves the mailbox in the
-// acquired state, and the peer waits forever. On by default where NDEBUG is
-// not defined, like assert(); define MAILBOX_DEBUG_TOKENS to 0 or 1 to
-// choose. Every translation unit of a program must agree. Off, the token's
-// destructor is trivial.
-#if !defined(MAILBOX_DEBUG_TOKENS)
-#if defined(NDEBUG)
-#define MAILBOX_DEBUG_TOKENS 0
-#else
-#define MAILBOX_DEBUG_TOKENS 1
-#endif
-#endif
+// Debug-build check that every token is published (or abandoned, or moved
+// from) before it is destroyed: an acquired token that is dropped leaves the
+// mailbox in the acquired state, and the peer waits forever. On by default
+// where NDEBUG is not defined, like assert(); define MAILBOX_DEBUG_TOKENS to
+// 0 or 1 to choose (abi.hpp). Translation units that choose differently get
+// their own copies of every mailbox entity (abi.hpp's inline namespace), so
+// a program may mix them, but not pass mailbox types from one to the other.
+// Off, the token's destructor is trivial.
 inline constexpr bool debug_tokens = MAILBOX_DEBUG_TOKENS != 0;
-
-template <valid_layout Layout>
-class token;
 
 // An array field seen through its token: data(), begin(), end(), front(),
 // back() and operator[] check that the token still holds the payload, and
@@ -455,6 +481,7 @@ class token {
 
  private:
   friend class Mailbox<Layout>;
+  friend struct detail::token_access;
   template <class, std::size_t, class>
   friend class field_span;
 

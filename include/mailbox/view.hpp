@@ -26,6 +26,7 @@
 #include "layout.hpp"
 #include "state_word.hpp"
 #include "token.hpp"
+#include "transition.hpp"
 #include "wait.hpp"
 
 namespace mailbox {
@@ -189,10 +190,13 @@ class Mailbox {
   // --- Protocols: compare-and-transition, flags, waits with the caller's valid states ---
 
   // Moves the state from `from` to `to` if it is `from` now, in one
-  // compare-and-swap; true if this call moved it. For a state that two
-  // parties may leave (a protocol's state with several owners): exactly one
-  // of their try_transition() calls succeeds. No token is involved: the
-  // payload is not handed over by this call, only ordered by it.
+  // compare-and-swap; the result converts to true if this call moved it, and
+  // its found() is the state the word held (`from`, or the one this call
+  // lost to). For a state that two parties may leave (a protocol's state
+  // with several owners): exactly one of their try_transition() calls
+  // succeeds. No token is involved: the payload is not handed over by this
+  // call, only ordered by it. Unchecked against any protocol: that is
+  // endpoint::try_transition<From, To>().
   //
   // acq_rel on success: pairs as an acquire with the release (publish or
   // try_transition) that stored `from`, and as a release with whoever
@@ -200,35 +204,48 @@ class Mailbox {
   // lost to. One LOCK CMPXCHG on x86-64, one CASAL (or one LDAXR/STLXR loop
   // without LSE) on AArch64, std::atomic_ref elsewhere.
   //
+  // `to` must pass the checks publish() makes, with a message naming
+  // try_transition(): a value with the sleeping-waiter mark
+  // (blocking_waiters) or one outside the layout's valid_states aborts,
+  // before the word is touched. Both checks fold away for a constant `to`
+  // that passes them.
+  //
   // With blocking_waiters the word may carry a sleeper's mark: the CAS
   // succeeds with or without it, and wakes the sleepers when it replaced a
   // marked word (the same argument as publish(): both RMWs are on one word).
-  // A `to` using the mark bit aborts, as in publish(); a `from` using it is
-  // a state the word never holds, so the call returns false.
-  [[nodiscard, gnu::always_inline]] MAILBOX_HOST_DEVICE bool try_transition(state_type from,
-                                                                            state_type to) const noexcept {
+  // A `from` using the mark bit is a state the word never holds, so the
+  // call returns false (found() is then `from` without the mark).
+  [[nodiscard, gnu::always_inline]] MAILBOX_HOST_DEVICE transition_result<state_type> try_transition(
+      state_type from, state_type to) const noexcept {
 #if defined(__CUDA_ARCH__)
-    return cuda::detail::transition_state<Layout>(base_, from, to);  // atom.acq_rel.cas
+    state_type found = from;
+    const bool moved = cuda::detail::transition_state<Layout>(base_, found, to);  // atom.acq_rel.cas
+    return {moved, found};
 #else
     using word = detail::word_for<state_type>;
+    detail::check_storable_state<Layout>(to, "try_transition()");
     word& state_word = *std::launder(reinterpret_cast<word*>(base_ + Layout::state_offset));
     word expected = std::bit_cast<word>(from);
     const word desired = std::bit_cast<word>(to);
     if constexpr (Layout::has_blocking_waiters) {
-      if (desired & detail::waiter_mark) detail::state_uses_waiter_mark();
-      if (expected & detail::waiter_mark) return false;
+      if (expected & detail::waiter_mark) {
+        return {false, std::bit_cast<state_type>(static_cast<word>(expected & ~detail::waiter_mark))};
+      }
       const word unmarked = expected;
       // Without a mark the first CAS succeeds. With one it fails and
       // reports the marked word; the second attempt replaces that, unless
       // the state moved on meanwhile.
       while (!arch::compare_exchange(state_word, expected, desired)) {
-        if ((expected & ~detail::waiter_mark) != unmarked) return false;
+        if ((expected & ~detail::waiter_mark) != unmarked) {
+          return {false, std::bit_cast<state_type>(static_cast<word>(expected & ~detail::waiter_mark))};
+        }
       }
       if (expected & detail::waiter_mark) [[unlikely]]
         detail::wake_word_sleepers(&state_word);
-      return true;
+      return {true, from};
     } else {
-      return arch::compare_exchange(state_word, expected, desired);
+      const bool moved = arch::compare_exchange(state_word, expected, desired);
+      return {moved, std::bit_cast<state_type>(expected)};
     }
 #endif
   }
@@ -409,6 +426,7 @@ class Mailbox {
 #endif
   }
 
+  friend struct detail::token_access;
   std::byte* base_;
 };
 

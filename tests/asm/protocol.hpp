@@ -8,7 +8,8 @@
 
 namespace asm_check {
 
-enum class Turn : std::uint32_t { empty, full };
+// taken: only tests/asm/transition.cpp's protocol uses it.
+enum class Turn : std::uint32_t { empty, full, taken };
 
 inline constexpr unsigned payload_words = 4;
 inline constexpr unsigned state_offset = 64;

@@ -13,16 +13,19 @@ using Layout = mailbox::layout<mailbox::field<"sequence", std::uint64_t>,
                                mailbox::state<"state", Turn, asm_check::state_offset>>;
 using Box = mailbox::Mailbox<Layout>;
 
-// Both sides may leave `full` (the frame_staged shape): only by CAS.
+// Both sides may leave `full` (the frame_staged shape), each by its own
+// edge: only by CAS.
 using Protocol = mailbox::protocol<
     Layout, mailbox::in_state<Turn::empty, mailbox::owner<"writer">, mailbox::next<Turn::full>>,
-    mailbox::in_state<Turn::full, mailbox::owner<"writer", "reader">, mailbox::next<Turn::empty>>>;
+    mailbox::in_state<Turn::full, mailbox::owner<"writer", "reader">,
+                      mailbox::next<mailbox::by<"writer", Turn::empty>, mailbox::by<"reader", Turn::taken>>>,
+    mailbox::in_state<Turn::taken, mailbox::owner<"reader">, mailbox::next<Turn::empty>>>;
 
 extern "C" bool mailbox_try_transition(Box box) { return box.try_transition(Turn::full, Turn::empty); }
 
-// The other direction, so that -Os does not fold the two identical functions
-// into a tail call.
+// The reader's edge, so that -Os does not fold the two functions into a
+// tail call.
 extern "C" bool endpoint_try_transition(Box box) {
-  const mailbox::endpoint<Protocol, "writer"> writer(box);
-  return writer.try_transition<Turn::empty, Turn::full>();
+  const mailbox::endpoint<Protocol, "reader"> reader(box);
+  return reader.try_transition<Turn::full, Turn::taken>();
 }

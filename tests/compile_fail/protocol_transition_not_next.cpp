@@ -2,25 +2,11 @@
 // message below; built without, the corrected twin must compile.
 // expect: the next state is not in this state's next<...>
 // expect: Step::off
-#include <mailbox/endpoint.hpp>
-#include <mailbox/mailbox.hpp>
-
-#include <cstdint>
-
-enum class Step : std::int32_t { idle, ready, staged, running, done, off };
-using Frame = mailbox::layout<mailbox::state<"state", Step>, mailbox::field<"error", std::int32_t>>;
-using Worker = mailbox::protocol<
-    Frame, mailbox::in_state<Step::idle, mailbox::owner<"parent">, mailbox::next<Step::ready, Step::off>>,
-    mailbox::in_state<Step::ready, mailbox::owner<"child">, mailbox::next<Step::staged, Step::done>>,
-    mailbox::in_state<Step::staged, mailbox::owner<"parent", "child">,
-                      mailbox::next<Step::running, Step::done>>,
-    mailbox::in_state<Step::running, mailbox::owner<"child">, mailbox::next<Step::done>>,
-    mailbox::in_state<Step::done, mailbox::owner<"parent">, mailbox::next<Step::idle>>,
-    mailbox::in_state<Step::off>>;
+#include "protocol_common.hpp"
 
 int main() {
-  alignas(Frame::alignment) std::byte memory[Frame::size];
-  const mailbox::endpoint<Worker, "child"> child(mailbox::Mailbox<Frame>::initialize(memory, Step::staged));
+  frame_memory m;
+  const Child child(m.init(Step::staged));
 #if defined(MAILBOX_COMPILE_FAIL)
   return child.try_transition<Step::staged, Step::off>() ? 0 : 1;  // staged never goes to off
 #else

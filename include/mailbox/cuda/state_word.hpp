@@ -93,16 +93,19 @@ __device__ __forceinline__ void store_state(std::byte* base, typename Layout::st
   store_release<scope_of<Layout>>(word_at<word>(base + Layout::state_offset), std::bit_cast<word>(next));
 }
 
-// Mailbox::try_transition(): one acq_rel compare-and-swap.
+// Mailbox::try_transition(): one acq_rel compare-and-swap. `expected` comes
+// in as the `from` state and goes out as the state the word held.
 template <class Layout>
 [[nodiscard]] __device__ __forceinline__ bool transition_state(std::byte* base,
-                                                               typename Layout::state_type from,
+                                                               typename Layout::state_type& expected,
                                                                typename Layout::state_type to) noexcept {
   using word = device_word<typename Layout::state_type>;
   if constexpr (Layout::has_blocking_waiters) blocking_layout_in_device_code();
-  word expected = std::bit_cast<word>(from);
-  return compare_exchange<scope_of<Layout>>(word_at<word>(base + Layout::state_offset), expected,
-                                            std::bit_cast<word>(to));
+  word found = std::bit_cast<word>(expected);
+  const bool moved = compare_exchange<scope_of<Layout>>(word_at<word>(base + Layout::state_offset), found,
+                                                        std::bit_cast<word>(to));
+  expected = std::bit_cast<typename Layout::state_type>(found);
+  return moved;
 }
 
 // Mailbox::is_raised(), raise() and clear(): a flag's word, at the layout's

@@ -1,0 +1,18 @@
+// Compile-fail case: built with MAILBOX_COMPILE_FAIL it must fail with the
+// message below; built without, the corrected twin must compile.
+// expect: owner<...> names a role twice
+// expect: Step::idle
+// expect: 'p', 'a', 'r', 'e', 'n', 't'
+#include "protocol_common.hpp"
+
+using Broken =
+    mailbox::protocol<Frame,
+#if defined(MAILBOX_COMPILE_FAIL)
+                      mailbox::in_state<Step::idle, mailbox::owner<"parent", "parent">,
+                                        mailbox::next<Step::done>>,  // not two owners
+#else
+                      mailbox::in_state<Step::idle, mailbox::owner<"parent">, mailbox::next<Step::done>>,
+#endif
+                      mailbox::in_state<Step::done, mailbox::owner<"child">, mailbox::next<Step::idle>>>;
+
+int main() { return mailbox::to_dot<Broken>().empty() ? 1 : 0; }

@@ -1,0 +1,16 @@
+// Compile-fail case: built with MAILBOX_COMPILE_FAIL it must fail with the
+// message below; built without, the corrected twin must compile.
+// expect: a flag_rule<...> accepts only mailbox::raised_by<...> and mailbox::cleared_by<...>
+// expect: 'a', 'c', 'c', 'e', 'p', 't', 'e', 'd'
+#include "protocol_common.hpp"
+
+using Broken = mailbox::protocol<
+    Frame, mailbox::in_state<Step::idle, mailbox::owner<"parent">, mailbox::next<Step::done>>,
+    mailbox::in_state<Step::done, mailbox::owner<"child">, mailbox::next<Step::idle>>,
+#if defined(MAILBOX_COMPILE_FAIL)
+    mailbox::flag_rule<"accepted", mailbox::owner<"child">>>;  // raised_by<"child"> was meant
+#else
+    mailbox::flag_rule<"accepted", mailbox::raised_by<"child">>>;
+#endif
+
+int main() { return mailbox::to_dot<Broken>().empty() ? 1 : 0; }

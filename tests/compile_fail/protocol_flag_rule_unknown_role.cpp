@@ -1,0 +1,16 @@
+// Compile-fail case: built with MAILBOX_COMPILE_FAIL it must fail with the
+// message below; built without, the corrected twin must compile.
+// expect: raised_by<...> or cleared_by<...> names a role that owns no state of the protocol
+// expect: 'p', 'r', 'a', 'e', 'n', 't'
+#include "protocol_common.hpp"
+
+using Broken = mailbox::protocol<
+    Frame, mailbox::in_state<Step::idle, mailbox::owner<"parent">, mailbox::next<Step::done>>,
+    mailbox::in_state<Step::done, mailbox::owner<"child">, mailbox::next<Step::idle>>,
+#if defined(MAILBOX_COMPILE_FAIL)
+    mailbox::flag_rule<"shutdown", mailbox::raised_by<"praent">, mailbox::cleared_by<"parent">>>;
+#else
+    mailbox::flag_rule<"shutdown", mailbox::raised_by<"parent">, mailbox::cleared_by<"parent">>>;
+#endif
+
+int main() { return mailbox::to_dot<Broken>().empty() ? 1 : 0; }

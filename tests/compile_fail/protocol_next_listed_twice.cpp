@@ -1,0 +1,17 @@
+// Compile-fail case: built with MAILBOX_COMPILE_FAIL it must fail with the
+// message below; built without, the corrected twin must compile.
+// expect: next<...> lists a state twice
+// expect: Step::staged
+#include "protocol_common.hpp"
+
+using Broken = mailbox::protocol<
+    Frame, mailbox::in_state<Step::idle, mailbox::owner<"parent">, mailbox::next<Step::staged>>,
+#if defined(MAILBOX_COMPILE_FAIL)
+    mailbox::in_state<Step::staged, mailbox::owner<"parent", "child">,
+                      mailbox::next<mailbox::by<"parent", Step::done>, mailbox::by<"child", Step::done>>>,
+#else
+    mailbox::in_state<Step::staged, mailbox::owner<"parent", "child">, mailbox::next<Step::done>>,
+#endif
+    mailbox::in_state<Step::done, mailbox::owner<"parent">, mailbox::next<Step::idle>>>;
+
+int main() { return mailbox::to_dot<Broken>().empty() ? 1 : 0; }

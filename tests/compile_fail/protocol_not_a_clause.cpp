@@ -1,0 +1,15 @@
+// Compile-fail case: built with MAILBOX_COMPILE_FAIL it must fail with the
+// message below; built without, the corrected twin must compile.
+// expect: accepts only mailbox::in_state<...>, mailbox::initial<...> and mailbox::flag_rule<...> after the
+// layout
+#include "protocol_common.hpp"
+
+using Broken =
+    mailbox::protocol<Frame,
+#if defined(MAILBOX_COMPILE_FAIL)
+                      mailbox::owner<"parent">,  // belongs inside an in_state<...>
+#endif
+                      mailbox::in_state<Step::idle, mailbox::owner<"parent">, mailbox::next<Step::done>>,
+                      mailbox::in_state<Step::done, mailbox::owner<"child">, mailbox::next<Step::idle>>>;
+
+int main() { return mailbox::to_dot<Broken>().empty() ? 1 : 0; }

@@ -1,0 +1,4 @@
+// Built with MAILBOX_DEBUG_TOKENS=1: dropping a live token aborts.
+#include "odr_tokens.hpp"
+
+void drop_with_debug_tu(std::span<std::byte> region) { drop_by_assignment(region); }
