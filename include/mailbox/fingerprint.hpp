@@ -194,14 +194,17 @@ namespace detail {
 // overlay, a field, a member, an alternative ...) mangled (upper-cased,
 // other characters '_') and joined by '_', then `suffix` as it is.
 struct c_identifier {
-  static constexpr std::size_t max_parts = 10;
+  static constexpr std::size_t max_parts = 8;
   std::array<std::string_view, max_parts> parts{};
   std::size_t count = 0;
   std::string_view suffix = {};
 
-  [[nodiscard]] constexpr c_identifier with(std::string_view part) const noexcept {
+  [[nodiscard]] constexpr c_identifier with(std::string_view part) const {
     c_identifier out = *this;
-    if (!part.empty()) out.parts[out.count++] = part;  // (an overlay's "" adds no part)
+    if (part.empty()) return out;  // (a field outside overlays: no overlay part)
+    // Reached only in a constant expression, where it names the problem.
+    if (out.count == max_parts) throw "mailbox::c_definitions: a name nests more than 8 parts deep";
+    out.parts[out.count++] = part;
     return out;
   }
   [[nodiscard]] constexpr c_identifier suffixed(std::string_view s) const noexcept {
