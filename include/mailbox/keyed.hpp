@@ -168,7 +168,10 @@ constexpr bool key_value_fits() {
     return true;
   } else if constexpr (std::is_integral_v<Key> && std::is_integral_v<V_type> &&
                        !std::is_same_v<V_type, bool>) {
-    return std::in_range<Key>(V);
+    // The value survives the round trip and keeps its sign (char keys too,
+    // which std::in_range refuses).
+    constexpr Key converted = static_cast<Key>(V);
+    return static_cast<V_type>(converted) == V && ((converted < Key{}) == (V < V_type{}));
   } else {
     return false;
   }
@@ -176,13 +179,22 @@ constexpr bool key_value_fits() {
 
 // A key value as 64 bits, sign-extended for signed key types.
 template <class Key>
-constexpr std::uint64_t key_bits(Key value) noexcept {
+constexpr std::uint64_t key_bits_of(Key value) noexcept {
   using I = key_integer_t<Key>;
   const auto integer = static_cast<I>(value);
   if constexpr (std::is_signed_v<I>) {
     return static_cast<std::uint64_t>(static_cast<std::int64_t>(integer));
   } else {
     return static_cast<std::uint64_t>(integer);
+  }
+}
+
+template <class Key>
+constexpr std::uint64_t key_bits(Key value) noexcept {
+  if constexpr (!is_valid_key_type<Key>()) {
+    return 0;  // reported by the checks
+  } else {
+    return key_bits_of(value);
   }
 }
 
