@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <cstring>
 #include <random>
+#include <span>
 #include <string>
 #include <thread>
 
@@ -291,6 +292,34 @@ TEST_CASE(
     }
     CHECK(landed_inside > 0);
   }
+}
+
+TEST_CASE("record: the protocol on raw bytes, driven by the description, agrees with the typed one",
+          "[record]") {
+  // What a language binding does: everything from the description.
+  region r;
+  const Box box = Box::initialize(r.bytes, S::idle);
+  const mailbox::field_info& f = Frame::fields[Frame::index_of<"report">];
+  const mailbox::record_description& d = *f.type->record;
+  std::byte* at = r.bytes + f.offset;
+  const Report sent = report_of(77);
+  mailbox::write_record_bytes(at, d.schema, 3, std::as_bytes(std::span(&sent, 1)));
+  const auto typed = box.read_record<"report">(3);
+  REQUIRE(typed);
+  CHECK(whole(*typed));
+  CHECK(typed->n == 77);
+
+  box.write_record<"report">(4, report_of(78));
+  std::byte body[sizeof(Report)];
+  CHECK(mailbox::read_record_bytes(at, d.schema, 4, body) == mailbox::record_status::valid);
+  CHECK(std::memcmp(body, &typed.value(), sizeof body) != 0);
+  Report got{};
+  std::memcpy(&got, body, sizeof got);
+  CHECK(got.n == 78);
+  CHECK(mailbox::read_record_bytes(at, d.schema, 3, body) == mailbox::record_status::other_generation);
+  CHECK(mailbox::read_record_bytes(at, d.schema + 1, 4, body) == mailbox::record_status::other_schema);
+  mailbox::clear_record_bytes(at);
+  CHECK(box.read_record<"report">(4).status() == mailbox::record_status::empty);
 }
 
 TEST_CASE("record: the description gives the record's parts and its body's members", "[record]") {

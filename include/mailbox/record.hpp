@@ -38,6 +38,7 @@
 #include <cstring>
 #include <new>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <type_traits>
 
@@ -189,22 +190,36 @@ struct never_stop {
   constexpr bool operator()(std::size_t) const noexcept { return false; }
 };
 
+// Whether this target has what a record needs; a template, so that only a
+// program that uses records on a target without it fails to compile.
+template <class>
+inline constexpr bool lock_free_record_words = atomic_ref<std::uint64_t>::is_always_lock_free;
+
 [[gnu::always_inline]] inline std::uint64_t* record_words(std::byte* at) noexcept {
   return std::launder(reinterpret_cast<std::uint64_t*>(at));
 }
 
-// The writer's side (see the top of this file). `stop(i)` is asked before
-// store i of the write (0: the odd sequence, 1: schema and generation, then
-// the body words, then the even sequence); true ends the write there, as a
-// writer killed at that point would.
-template <class T, class Stop = never_stop>
-void write_record_words(std::byte* at, std::uint32_t schema, std::uint32_t generation, const T& value,
-                        Stop stop = {}) noexcept {
-  static_assert(atomic_ref<std::uint64_t>::is_always_lock_free,
+}  // namespace detail
+
+// The record protocol on raw bytes, for code that knows a record from its
+// description (record_description) rather than its C++ type: a language
+// binding. `at` is where the record starts (aligned to 8), `body` the body's
+// bytes (at most body_words * 8); `schema` the record_description's.
+// Mailbox::write_record and read_record are these with the body type's.
+//
+// The writer (see the top of this file). `stop(i)` is asked before store i
+// (0: the odd sequence, 1: schema and generation, then the body words, then
+// the even sequence); true ends the write there, as a writer killed at that
+// point would: for the tests.
+template <class Stop = detail::never_stop>
+[[gnu::always_inline]] inline void write_record_bytes(std::byte* at, std::uint32_t schema,
+                                                      std::uint32_t generation,
+                                                      std::span<const std::byte> body,
+                                                      Stop stop = {}) noexcept {
+  static_assert(detail::lock_free_record_words<Stop>,
                 "mailbox::record needs lock-free 8-byte atomics (the sequence word and the body's words)");
-  constexpr std::size_t body_words = record_storage<T>::body_words;
-  std::uint64_t* words = record_words(at);
-  atomic_ref<std::uint64_t> sequence(words[0]);
+  std::uint64_t* words = detail::record_words(at);
+  detail::atomic_ref<std::uint64_t> sequence(words[0]);
   // Odd: a write is in progress. Relaxed: every store below is a release,
   // which orders this one before it for any reader that sees that store.
   const std::uint64_t odd = (sequence.load(std::memory_order_relaxed) + 1) | 1;
@@ -217,14 +232,14 @@ void write_record_words(std::byte* at, std::uint32_t schema, std::uint32_t gener
   // Pairs with the reader's acquire-load of this word: a reader that sees
   // any word of this write also sees the odd sequence when it loads the
   // sequence again, and throws its copy away.
-  atomic_ref<std::uint64_t>(words[1]).store(header, std::memory_order_release);
-  const auto* bytes = reinterpret_cast<const std::byte*>(&value);
+  detail::atomic_ref<std::uint64_t>(words[1]).store(header, std::memory_order_release);
+  const std::size_t body_words = (body.size() + 7) / 8;
   for (std::size_t i = 0; i < body_words; ++i) {
     std::uint64_t word = 0;
-    const std::size_t n = sizeof(T) - 8 * i < 8 ? sizeof(T) - 8 * i : 8;
-    std::memcpy(&word, bytes + 8 * i, n);
+    const std::size_t n = body.size() - 8 * i < 8 ? body.size() - 8 * i : 8;
+    std::memcpy(&word, body.data() + 8 * i, n);
     if (stop(2 + i)) return;
-    atomic_ref<std::uint64_t>(words[2 + i]).store(word, std::memory_order_release);
+    detail::atomic_ref<std::uint64_t>(words[2 + i]).store(word, std::memory_order_release);
   }
   if (stop(2 + body_words)) return;
   // The commit, last. Pairs with the reader's first acquire-load of the
@@ -233,38 +248,33 @@ void write_record_words(std::byte* at, std::uint32_t schema, std::uint32_t gener
 }
 
 // Marks the record empty (schema 0), through a write of its own.
-inline void clear_record_words(std::byte* at) noexcept {
-  std::uint64_t* words = record_words(at);
-  atomic_ref<std::uint64_t> sequence(words[0]);
-  const std::uint64_t odd = (sequence.load(std::memory_order_relaxed) + 1) | 1;
-  sequence.store(odd, std::memory_order_relaxed);
-  atomic_ref<std::uint64_t>(words[1]).store(0, std::memory_order_release);
-  sequence.store(odd + 1, std::memory_order_release);
-}
+inline void clear_record_bytes(std::byte* at) noexcept { write_record_bytes(at, 0, 0, {}); }
 
-// The reader's side. A copy is kept only if the sequence was the same even
-// value before and after it: if any word of the copy came from a later
-// write, that write's odd sequence happens-before the second load (the
-// word's release store and our acquire load order them), so the second load
-// sees it or something later. If the first load saw an even value, every
-// word of that write happens-before the copy, which sees it or later.
-template <class T>
-record_result<T> read_record_words(const std::byte* at, std::uint32_t schema,
-                                   std::uint32_t generation) noexcept {
-  constexpr std::size_t body_words = record_storage<T>::body_words;
+// The reader. Copies body.size() bytes of the body into `body` and keeps
+// them only if the sequence was the same even value before and after the
+// copy: if any word of the copy came from a later write, that write's odd
+// sequence happens-before the second load (the word's release store and our
+// acquire load order them), so the second load sees it or something later.
+// If the first load saw an even value, every word of that write
+// happens-before the copy, which sees it or later. Anything but
+// record_status::valid leaves `body` unspecified.
+[[gnu::always_inline]] inline record_status read_record_bytes(const std::byte* at, std::uint32_t schema,
+                                                              std::uint32_t generation,
+                                                              std::span<std::byte> body) noexcept {
   // The words are objects in writable shared memory; atomic_ref has no const
   // form in C++20, and a load writes nothing.
-  std::uint64_t* words = record_words(const_cast<std::byte*>(at));
-  atomic_ref<std::uint64_t> sequence(words[0]);
+  std::uint64_t* words = detail::record_words(const_cast<std::byte*>(at));
+  detail::atomic_ref<std::uint64_t> sequence(words[0]);
   const std::uint64_t before = sequence.load(std::memory_order_acquire);
   if (before == 0) return record_status::empty;
   if (before & 1) return record_status::writing;
-  const std::uint64_t header = atomic_ref<std::uint64_t>(words[1]).load(std::memory_order_acquire);
-  std::byte bytes[sizeof(T)];
+  const std::uint64_t header = detail::atomic_ref<std::uint64_t>(words[1]).load(std::memory_order_acquire);
+  const std::size_t body_words = (body.size() + 7) / 8;
   for (std::size_t i = 0; i < body_words; ++i) {
-    const std::uint64_t word = atomic_ref<std::uint64_t>(words[2 + i]).load(std::memory_order_acquire);
-    const std::size_t n = sizeof(T) - 8 * i < 8 ? sizeof(T) - 8 * i : 8;
-    std::memcpy(bytes + 8 * i, &word, n);
+    const std::uint64_t word =
+        detail::atomic_ref<std::uint64_t>(words[2 + i]).load(std::memory_order_acquire);
+    const std::size_t n = body.size() - 8 * i < 8 ? body.size() - 8 * i : 8;
+    std::memcpy(body.data() + 8 * i, &word, n);
   }
   // Relaxed: the acquire loads above keep it after them.
   if (sequence.load(std::memory_order_relaxed) != before) return record_status::torn;
@@ -275,6 +285,25 @@ record_result<T> read_record_words(const std::byte* at, std::uint32_t schema,
   if (found_schema == 0) return record_status::empty;
   if (found_schema != schema) return record_status::other_schema;
   if (found_generation != generation) return record_status::other_generation;
+  return record_status::valid;
+}
+
+namespace detail {
+
+// The typed forms Mailbox uses.
+template <class T, class Stop = never_stop>
+[[gnu::always_inline]] inline void write_record_words(std::byte* at, std::uint32_t schema,
+                                                      std::uint32_t generation, const T& value,
+                                                      Stop stop = {}) noexcept {
+  write_record_bytes(at, schema, generation, std::as_bytes(std::span<const T, 1>(&value, 1)), stop);
+}
+
+template <class T>
+[[gnu::always_inline]] inline record_result<T> read_record_words(const std::byte* at, std::uint32_t schema,
+                                                                 std::uint32_t generation) noexcept {
+  std::byte bytes[sizeof(T)];
+  const record_status status = read_record_bytes(at, schema, generation, bytes);
+  if (status != record_status::valid) return status;
   return record_result<T>(std::bit_cast<T>(bytes));
 }
 

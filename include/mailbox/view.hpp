@@ -304,7 +304,7 @@ class Mailbox {
   // Marks the record empty (a reader then finds record_status::empty).
   template <fixed_string Name>
   requires names_a_record<Layout, Name>
-  void clear_record() const noexcept { detail::clear_record_words(base_ + Layout::template offset_of<Name>); }
+  void clear_record() const noexcept { clear_record_bytes(base_ + Layout::template offset_of<Name>); }
 
  private:
   template <fixed_string Name>
