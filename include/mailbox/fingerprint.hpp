@@ -235,17 +235,15 @@ constexpr char c_mangled(char c) noexcept {
   return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ? c : '_';
 }
 
-constexpr char c_identifier_at(const c_identifier& id, std::size_t i) noexcept {
-  return i < id.stem_size() ? c_mangled(id.raw_at(i, '_')) : id.suffix[i - id.stem_size()];
-}
-
-constexpr bool same_c_identifier(const c_identifier& a, const c_identifier& b) noexcept {
-  const std::size_t length = a.size();
-  if (length != b.size()) return false;
-  for (std::size_t i = 0; i < length; ++i) {
-    if (c_identifier_at(a, i) != c_identifier_at(b, i)) return false;
+// The identifier's C text (without the prefix) into `out`, which holds at
+// least id.size() characters: one pass over its parts.
+constexpr void write_c_text(const c_identifier& id, char* out) noexcept {
+  std::size_t k = 0;
+  for (std::size_t p = 0; p < id.count; ++p) {
+    if (p != 0) out[k++] = '_';
+    for (const char c : id.parts[p]) out[k++] = c_mangled(c);
   }
-  return true;
+  for (const char c : id.suffix) out[k++] = c;
 }
 
 // The names c_definitions() writes before the fields' (keep in step).
@@ -339,17 +337,32 @@ inline constexpr auto c_identifiers = [] {
   return ids;
 }();
 
-// Orders identifiers as the C text they become (mangled), shorter first on
-// a common prefix.
-constexpr bool c_identifier_less(const c_identifier& a, const c_identifier& b) noexcept {
-  const std::size_t common = a.size() < b.size() ? a.size() : b.size();
-  for (std::size_t i = 0; i < common; ++i) {
-    const char x = c_identifier_at(a, i);
-    const char y = c_identifier_at(b, i);
-    if (x != y) return x < y;
+// Every identifier's C text, written once: comparing parts character by
+// character while sorting ran out of clang's constexpr step limit (2^20).
+template <class Layout>
+inline constexpr std::size_t c_identifier_longest = [] {
+  std::size_t longest = 0;
+  for (const c_identifier& id : c_identifiers<Layout>) longest = std::max(longest, id.size());
+  return longest;
+}();
+
+template <class Layout>
+struct c_text {
+  std::array<char, c_identifier_longest<Layout>> chars{};
+  std::size_t size = 0;
+  [[nodiscard]] constexpr std::string_view view() const noexcept { return {chars.data(), size}; }
+};
+
+template <class Layout>
+inline constexpr auto c_texts = [] {
+  const auto& ids = c_identifiers<Layout>;
+  std::array<c_text<Layout>, std::tuple_size_v<std::remove_cvref_t<decltype(ids)>>> out{};
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    write_c_text(ids[i], out[i].chars.data());
+    out[i].size = ids[i].size();
   }
-  return a.size() < b.size();
-}
+  return out;
+}();
 
 // Two identifiers that are the same, or {0, 0}: sorted by their C text, a
 // clash is two neighbours. A quadratic loop over every pair ran out of
@@ -362,13 +375,13 @@ struct c_clash {
 
 template <class Layout>
 inline constexpr c_clash first_c_clash = [] {
-  const auto& ids = c_identifiers<Layout>;
-  std::array<std::size_t, std::tuple_size_v<std::remove_cvref_t<decltype(ids)>>> order{};
+  const auto& texts = c_texts<Layout>;
+  std::array<std::size_t, std::tuple_size_v<std::remove_cvref_t<decltype(texts)>>> order{};
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(),
-            [&](std::size_t a, std::size_t b) { return c_identifier_less(ids[a], ids[b]); });
+            [&](std::size_t a, std::size_t b) { return texts[a].view() < texts[b].view(); });
   for (std::size_t k = 1; k < order.size(); ++k) {
-    if (same_c_identifier(ids[order[k - 1]], ids[order[k]])) {
+    if (texts[order[k - 1]].view() == texts[order[k]].view()) {
       const std::size_t a = order[k - 1];
       const std::size_t b = order[k];
       return a < b ? c_clash{a, b} : c_clash{b, a};
@@ -412,7 +425,9 @@ constexpr bool check_c_names() {
 inline std::string c_identifier_text(std::string_view prefix, const c_identifier& id) {
   std::string out(prefix);
   out += '_';
-  for (std::size_t i = 0; i < id.size(); ++i) out += c_identifier_at(id, i);
+  const std::size_t start = out.size();
+  out.resize(start + id.size());
+  write_c_text(id, out.data() + start);
   return out;
 }
 
