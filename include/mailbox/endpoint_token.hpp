@@ -225,6 +225,42 @@ class endpoint_token {
     if constexpr (reaches<Name>()) return held_.inner.template set_text<Name>(std::forward<Args>(args)...);
   }
 
+  // The Mailbox token's keyed-union accessors (keyed.hpp: key,
+  // alternative, emplace, visit), for the keyed fields this token reaches.
+  template <fixed_string Name>
+  requires(Layout::template has<Name>) [[nodiscard, gnu::always_inline]] decltype(auto) key() const {
+    if constexpr (reaches<Name>()) return held_.inner.template key<Name>();
+  }
+
+  template <fixed_string Name, auto Key>
+  requires(Layout::template has<Name>) [[nodiscard, gnu::always_inline]] decltype(auto) alternative() & {
+    if constexpr (reaches<Name>()) return held_.inner.template alternative<Name, Key>();
+  }
+
+  template <fixed_string Name, auto Key>
+  requires(Layout::template has<Name>) [[nodiscard, gnu::always_inline]] decltype(auto) alternative() const& {
+    if constexpr (reaches<Name>()) return held_.inner.template alternative<Name, Key>();
+  }
+
+  // Not of a temporary token: the alternative would outlive it.
+  template <fixed_string Name, auto Key>
+  void alternative() const&& = delete;
+
+  template <fixed_string Name, auto Key>
+  requires(Layout::template has<Name>) [[gnu::always_inline]] decltype(auto) emplace() & {
+    if constexpr (reaches<Name>()) return held_.inner.template emplace<Name, Key>();
+  }
+
+  template <fixed_string Name, class F>
+  requires(Layout::template has<Name>) decltype(auto) visit(F&& f) & {
+    if constexpr (reaches<Name>()) return held_.inner.template visit<Name>(std::forward<F>(f));
+  }
+
+  template <fixed_string Name, class F>
+  requires(Layout::template has<Name>) decltype(auto) visit(F&& f) const& {
+    if constexpr (reaches<Name>()) return held_.inner.template visit<Name>(std::forward<F>(f));
+  }
+
   // Hands the payload over in state Next, which the protocol must let this
   // role take from every held state: the Mailbox token's publish (a release
   // store, or the waking exchange of a blocking layout). The token is spent.

@@ -9,12 +9,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
 
 #include "abi.hpp"
+#include "description.hpp"
 #include "fingerprint.hpp"
 #include "layout.hpp"
 
@@ -22,53 +24,6 @@ namespace mailbox {
 inline namespace MAILBOX_ABI_NAMESPACE {
 
 namespace detail {
-
-// What one element of a field is, in words another language understands.
-// std::byte is "byte"; unsigned char is "uint" of size 1.
-template <class T>
-constexpr std::string_view element_kind() noexcept {
-  using E = std::remove_all_extents_t<T>;
-  if constexpr (std::is_same_v<E, bool>) {
-    return "bool";
-  } else if constexpr (std::is_same_v<E, char>) {
-    return "char";
-  } else if constexpr (std::is_same_v<E, std::byte>) {
-    return "byte";
-  } else if constexpr (std::is_enum_v<E>) {
-    return std::is_signed_v<std::underlying_type_t<E>> ? "enum_int" : "enum_uint";
-  } else if constexpr (std::is_floating_point_v<E>) {
-    return "float";
-  } else if constexpr (std::is_integral_v<E> && std::is_signed_v<E>) {
-    return "int";
-  } else if constexpr (std::is_integral_v<E>) {
-    return "uint";
-  } else if constexpr (std::is_pointer_v<E>) {
-    return "pointer";
-  } else {
-    return "struct";  // opaque bytes: only its size and alignment are known
-  }
-}
-
-// The layout helper's overlays and flags add `overlay` and `is_flag` to
-// field_info; these read them where they exist, so this header works with
-// layouts from before and after that change.
-template <class Info>
-constexpr std::string_view overlay_of_info(const Info& info) noexcept {
-  if constexpr (requires { info.overlay; }) {
-    return info.overlay;
-  } else {
-    return {};
-  }
-}
-
-template <class Info>
-constexpr bool is_flag_info(const Info& info) noexcept {
-  if constexpr (requires { info.is_flag; }) {
-    return info.is_flag;
-  } else {
-    return false;
-  }
-}
 
 inline void append_json_string(std::string& out, std::string_view text) {
   out += '"';
@@ -87,17 +42,98 @@ inline void append_json_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
-template <class T>
-void append_json_shape(std::string& out) {
+inline void append_json_shape(std::string& out, std::span<const std::size_t> shape) {
   out += '[';
-  if constexpr (std::rank_v < T >> 0) {
-    [&]<std::size_t... D>(std::index_sequence<D...>) {
-      std::size_t i = 0;
-      ((out += (i++ ? ", " : "") + std::to_string(std::extent_v<T, D>)), ...);
-    }
-    (std::make_index_sequence<std::rank_v<T>>{});
-  }
+  for (std::size_t i = 0; i < shape.size(); ++i) out += (i ? ", " : "") + std::to_string(shape[i]);
   out += ']';
+}
+
+inline void append_json_key(std::string& out, std::uint64_t key, bool is_signed) {
+  out += is_signed ? std::to_string(static_cast<long long>(key)) : std::to_string(key);
+}
+
+inline void append_json_member(std::string& out, const member_info& m);
+
+// What a type description adds inside a field's or member's object: its
+// members, its keyed union, its record parts (nothing for a plain type).
+inline void append_json_parts(std::string& out, const type_description& type) {
+  if (!type.members.empty()) {
+    out += ", \"members\": [";
+    for (std::size_t i = 0; i < type.members.size(); ++i) {
+      out += i ? ", " : "";
+      append_json_member(out, type.members[i]);
+    }
+    out += ']';
+  }
+  if (type.keyed != nullptr) {
+    const keyed_description& k = *type.keyed;
+    out += ", \"keyed\": {\"key\": ";
+    append_json_member(out, k.key);
+    out += k.key_is_signed ? ", \"key_is_signed\": true" : ", \"key_is_signed\": false";
+    out += ", \"alternatives_offset\": " + std::to_string(k.alternatives_offset);
+    out += ", \"alternatives\": [";
+    for (std::size_t a = 0; a < k.alternatives.size(); ++a) {
+      const alternative_info& alt = k.alternatives[a];
+      out += a ? ", {\"name\": " : "{\"name\": ";
+      append_json_string(out, alt.name);
+      out += ", \"key\": ";
+      append_json_key(out, alt.key, k.key_is_signed);
+      out += ", \"group\": ";
+      if (alt.group.empty()) {
+        out += "null";
+      } else {
+        append_json_string(out, alt.group);
+      }
+      out += ", \"end\": " + std::to_string(alt.end) + ", \"fields\": [";
+      for (std::size_t f = 0; f < alt.fields.size(); ++f) {
+        out += f ? ", " : "";
+        append_json_member(out, alt.fields[f]);
+      }
+      out += "]}";
+    }
+    out += "], \"groups\": [";
+    for (std::size_t g = 0; g < k.groups.size(); ++g) {
+      out += g ? ", {\"name\": " : "{\"name\": ";
+      append_json_string(out, k.groups[g].group);
+      out += ", \"first\": ";
+      append_json_key(out, k.groups[g].first, k.key_is_signed);
+      out += ", \"last\": ";
+      append_json_key(out, k.groups[g].last, k.key_is_signed);
+      out += '}';
+    }
+    out += "]}";
+  }
+  if (type.record != nullptr) {
+    const record_description& r = *type.record;
+    out += ", \"record\": {\"sequence_offset\": " + std::to_string(r.sequence_offset) +
+           ", \"schema_offset\": " + std::to_string(r.schema_offset) +
+           ", \"generation_offset\": " + std::to_string(r.generation_offset) +
+           ", \"body_offset\": " + std::to_string(r.body_offset) +
+           ", \"body_words\": " + std::to_string(r.body_words) + ", \"schema\": " + std::to_string(r.schema) +
+           ", \"body\": {";
+    const type_description& body = *r.body;
+    out += "\"size\": " + std::to_string(body.size) + ", \"alignment\": " + std::to_string(body.alignment) +
+           ", \"kind\": ";
+    append_json_string(out, body.kind);
+    out += ", \"element_size\": " + std::to_string(body.element_size) + ", \"shape\": ";
+    append_json_shape(out, body.shape);
+    append_json_parts(out, body);
+    out += "}}";
+  }
+}
+
+// A member of a described struct, a field of an alternative or a keyed
+// union's key: offsets from the start of the enclosing struct or union.
+inline void append_json_member(std::string& out, const member_info& m) {
+  out += "{\"name\": ";
+  append_json_string(out, m.name);
+  out += ", \"offset\": " + std::to_string(m.offset) + ", \"size\": " + std::to_string(m.type->size) +
+         ", \"alignment\": " + std::to_string(m.type->alignment) + ", \"kind\": ";
+  append_json_string(out, m.type->kind);
+  out += ", \"element_size\": " + std::to_string(m.type->element_size) + ", \"shape\": ";
+  append_json_shape(out, m.type->shape);
+  append_json_parts(out, *m.type);
+  out += '}';
 }
 
 }  // namespace detail
@@ -108,14 +144,23 @@ void append_json_shape(std::string& out) {
 //    "size": 4096, "alignment": 8, "header_size": 64, "header_magic": "0x...",
 //    "pointer_bits": 64, "little_endian": true, "blocking_waiters": false,
 //    "state": "state", "valid_states": [0, 1, 2] | null,
-//    "overlays": ["control", ...], "flags": ["shutdown", ...],
+//    "overlays": ["control", ...], "flags": ["shutdown", ...], "records": ["teardown", ...],
 //    "fields": [{"name": "args", "role": "payload", "offset": 64, "size": 128,
 //                "alignment": 8, "kind": "uint", "element_size": 8,
 //                "shape": [16], "pinned": true, "overlay": null}, ...]}
 //
 // 64-bit values that a JSON reader might round (fingerprint, magic) are hex
-// strings; "role" is "state", "payload" or "flag"; "shape" is empty for a
-// scalar; states are the state word's integer values.
+// strings; "role" is "state", "payload", "flag" or "record"; "shape" is
+// empty for a scalar; states are the state word's integer values. A field
+// whose type is a described struct adds "members" (each with name, offset
+// from the struct's start, size, alignment, kind, element_size, shape, and
+// its own members); a keyed union (kind "keyed") adds "keyed": {"key",
+// "key_is_signed", "alternatives_offset", "alternatives": [{"name", "key",
+// "group", "end", "fields"}], "groups": [{"name", "first", "last"}]}, with
+// offsets from the union's start; a record (role "record") adds "record":
+// {"sequence_offset", "schema_offset", "generation_offset", "body_offset",
+// "body_words", "schema", "body"}, offsets from the record's start
+// (docs/payloads.md).
 template <valid_layout Layout, std::uint32_t UserVersion = 0>
 [[nodiscard]] std::string to_json() {
   using detail::append_json_string;
@@ -168,7 +213,7 @@ template <valid_layout Layout, std::uint32_t UserVersion = 0>
   }
 
   out += ", \"overlays\": [";
-  if constexpr (requires { Layout::overlay_names; }) {
+  {
     bool first = true;
     for (const std::string_view name : Layout::overlay_names) {
       out += first ? "" : ", ";
@@ -179,8 +224,19 @@ template <valid_layout Layout, std::uint32_t UserVersion = 0>
   out += "], \"flags\": [";
   {
     bool first = true;
-    for (const auto& f : Layout::fields) {
-      if (!detail::is_flag_info(f)) continue;
+    for (const field_info& f : Layout::fields) {
+      if (!f.is_flag) continue;
+      out += first ? "" : ", ";
+      first = false;
+      append_json_string(out, f.name);
+    }
+  }
+
+  out += "], \"records\": [";
+  {
+    bool first = true;
+    for (const field_info& f : Layout::fields) {
+      if (!f.is_record) continue;
       out += first ? "" : ", ";
       first = false;
       append_json_string(out, f.name);
@@ -189,33 +245,31 @@ template <valid_layout Layout, std::uint32_t UserVersion = 0>
 
   out += "], \"fields\": [";
   bool first = true;
-  Layout::for_each_field([&]<class Decl, std::size_t Offset>() {
-    using T = typename Decl::type;
-    const auto& info = Layout::fields[Layout::template index_of<Decl::name>];
+  for (const field_info& f : Layout::fields) {
     out += first ? "{" : ", {";
     first = false;
     out += "\"name\": ";
-    append_json_string(out, info.name);
+    append_json_string(out, f.name);
     out += ", \"role\": ";
-    out += info.is_state ? "\"state\"" : detail::is_flag_info(info) ? "\"flag\"" : "\"payload\"";
-    out += ", \"offset\": " + std::to_string(Offset);
-    out += ", \"size\": " + std::to_string(sizeof(T));
-    out += ", \"alignment\": " + std::to_string(info.alignment);
+    out += f.is_state ? "\"state\"" : f.is_flag ? "\"flag\"" : f.is_record ? "\"record\"" : "\"payload\"";
+    out += ", \"offset\": " + std::to_string(f.offset);
+    out += ", \"size\": " + std::to_string(f.size);
+    out += ", \"alignment\": " + std::to_string(f.alignment);
     out += ", \"kind\": ";
-    append_json_string(out, detail::element_kind<T>());
-    out += ", \"element_size\": " + std::to_string(sizeof(std::remove_all_extents_t<T>));
+    append_json_string(out, f.type->kind);
+    out += ", \"element_size\": " + std::to_string(f.type->element_size);
     out += ", \"shape\": ";
-    detail::append_json_shape<T>(out);
-    out += info.is_pinned ? ", \"pinned\": true" : ", \"pinned\": false";
+    detail::append_json_shape(out, f.type->shape);
+    out += f.is_pinned ? ", \"pinned\": true" : ", \"pinned\": false";
     out += ", \"overlay\": ";
-    const std::string_view overlay = detail::overlay_of_info(info);
-    if (overlay.empty()) {
+    if (f.overlay.empty()) {
       out += "null";
     } else {
-      append_json_string(out, overlay);
+      append_json_string(out, f.overlay);
     }
+    detail::append_json_parts(out, *f.type);
     out += '}';
-  });
+  }
   out += "]}";
   return out;
 }

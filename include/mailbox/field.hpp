@@ -41,6 +41,8 @@ struct state {
   static constexpr bool is_flag = false;
 };
 
+struct type_description;
+
 // What the layout knows of one field, for code that walks all of them
 // (exporting offsets to another language, fingerprints).
 struct field_info {
@@ -52,6 +54,11 @@ struct field_info {
   bool is_pinned;
   std::string_view overlay;  // the overlay it belongs to; empty for the others
   bool is_flag;
+  bool is_record = false;  // a mailbox::record (record.hpp)
+  // What its type is (description.hpp): kind, shape, and the members,
+  // alternatives or record parts inside it. Null only in a layout that does
+  // not compile.
+  const type_description* type = nullptr;
 };
 
 namespace detail {

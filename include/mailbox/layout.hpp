@@ -17,13 +17,17 @@
 
 #include "abi.hpp"
 #include "arch/atomic_ref.hpp"
+#include "description.hpp"
 #include "detail/layout_diagnostics.hpp"
+#include "detail/payload_rules.hpp"
 #include "detail/type_list.hpp"
 #include "field.hpp"
 #include "fixed_string.hpp"
 #include "flag.hpp"
 #include "layout_options.hpp"
+#include "members.hpp"
 #include "overlay.hpp"
+#include "record.hpp"
 
 // nvcc warns (#186) about `o < overlay_count` in the loops below for a layout
 // without overlays, where the count is 0; the loops are right for every count.
@@ -53,7 +57,7 @@ class layout {
                                      detail::is_valid_states_decl<Decls>::value ||
                                      detail::is_blocking_decl<Decls>::value)...}) == sizeof...(Decls),
                 "mailbox::layout: accepts only mailbox::field<...>, mailbox::state<...>, mailbox::flag<...>, "
-                "mailbox::overlay<...> and mailbox::total_size<...>, and the options "
+                "mailbox::record<...>, mailbox::overlay<...> and mailbox::total_size<...>, and the options "
                 "mailbox::valid_states<...> and mailbox::blocking_waiters");
 
   static_assert(detail::count_true({detail::overlay_holds_only_fields<Decls>...}) == sizeof...(Decls),
@@ -106,7 +110,16 @@ class layout {
     const std::size_t offset = pinned ? M::pinned_offset : detail::align_up(next, alignment);
     const std::size_t size = detail::size_of_or_zero<typename M::type>();
     next = detail::end_of(offset, size);
-    return field_info{M::name.view(), offset, size, alignment, M::is_state, pinned, in_overlay, M::is_flag};
+    return field_info{M::name.view(),
+                      offset,
+                      size,
+                      alignment,
+                      M::is_state,
+                      pinned,
+                      in_overlay,
+                      M::is_flag,
+                      detail::is_record_decl<M>,
+                      detail::description_pointer<typename M::type>()};
   }
 
   // What each top-level declaration is, and an overlay's alignment (the
@@ -215,6 +228,7 @@ class layout {
   enum class problem_kind {
     none,
     empty_name,
+    name_has_dot,
     not_a_sized_object,
     state_not_a_lock_free_word,
     flag_not_a_lock_free_integer,
@@ -222,6 +236,7 @@ class layout {
     payload_is_bool,
     payload_is_unfixed_enum,
     payload_is_pointer,
+    description_invalid,  // a described struct, keyed union or record body that reported its own mistake
     overlay_name_empty,
     overlay_name_taken,
     misaligned_pin,
@@ -241,6 +256,8 @@ class layout {
     using T = typename M::type;
     if constexpr (M::name.size() == 0) {
       return problem_kind::empty_name;
+    } else if constexpr (M::name.view().find('.') != std::string_view::npos) {
+      return problem_kind::name_has_dot;
     } else if constexpr (!detail::is_sized_object_v<T>) {
       return problem_kind::not_a_sized_object;
     } else if constexpr (M::is_state) {
@@ -248,20 +265,25 @@ class layout {
     } else if constexpr (M::is_flag) {
       return detail::is_valid_flag_type<T>() ? problem_kind::none
                                              : problem_kind::flag_not_a_lock_free_integer;
-    } else if constexpr (!std::is_trivially_copyable_v<T>) {
-      return problem_kind::payload_not_trivially_copyable;
     } else {
-      // Arrays: what each element is.
-      using E = std::remove_all_extents_t<T>;
-      if constexpr (std::is_same_v<E, bool>) {
-        return problem_kind::payload_is_bool;
-      } else if constexpr (std::is_enum_v<E> && !detail::enum_with_fixed_underlying_type<E>) {
-        return problem_kind::payload_is_unfixed_enum;
-      } else if constexpr (std::is_pointer_v<E> || std::is_member_pointer_v<E> || std::is_null_pointer_v<E>) {
-        return problem_kind::payload_is_pointer;
-      } else {
-        return problem_kind::none;
+      // The payload rules (arrays: each element); a record's body follows them too.
+      switch (detail::payload_problem_of<typename detail::payload_type_of<M>::type>()) {
+        case detail::payload_type_problem::none:
+          return problem_kind::none;
+        case detail::payload_type_problem::not_a_sized_object:
+          return problem_kind::not_a_sized_object;
+        case detail::payload_type_problem::not_trivially_copyable:
+          return problem_kind::payload_not_trivially_copyable;
+        case detail::payload_type_problem::is_bool:
+          return problem_kind::payload_is_bool;
+        case detail::payload_type_problem::is_unfixed_enum:
+          return problem_kind::payload_is_unfixed_enum;
+        case detail::payload_type_problem::is_pointer:
+          return problem_kind::payload_is_pointer;
+        case detail::payload_type_problem::invalid_description:
+          return problem_kind::description_invalid;
       }
+      return problem_kind::none;
     }
   }
 
@@ -338,6 +360,10 @@ class layout {
       using other = detail::in_field_named<member<P.other>::name>;
       if constexpr (P.kind == problem_kind::empty_name) {
         return diagnose::template name_is_not_empty<false>();
+      } else if constexpr (P.kind == problem_kind::name_has_dot) {
+        return diagnose::template name_has_no_dot<false>();
+      } else if constexpr (P.kind == problem_kind::description_invalid) {
+        return false;  // the description reported it, naming the member
       } else if constexpr (P.kind == problem_kind::not_a_sized_object) {
         return diagnose::template type_is_a_sized_object<false>();
       } else if constexpr (P.kind == problem_kind::state_not_a_lock_free_word) {
@@ -404,33 +430,79 @@ class layout {
     return field_count;
   }();
 
-  // True when the layout has a field (or state word) with this name.
+  // A name is a field's name or a path "config.timeout_ms" through the
+  // described struct (MAILBOX_DESCRIBE) of a payload field: its first part
+  // names the field, the rest a member inside it. (The five below are public
+  // only because clang 14 checks a variable template's access where it is
+  // instantiated; use has, has_payload, offset_of and type_of.)
   template <fixed_string Name>
-  static constexpr bool has = index_of<Name> < field_count;
+  static constexpr bool is_path = detail::path_split<Name>::nested;
+  template <fixed_string Name>
+  static constexpr std::size_t head_index = index_of<detail::path_split<Name>::head>;
+  template <fixed_string Name>
+  static constexpr bool head_is_payload =
+      head_index<Name> < field_count && !fields[head_index<Name> % field_count].is_state &&
+      !fields[head_index<Name> % field_count].is_flag && !fields[head_index<Name> % field_count].is_record;
+  template <fixed_string Name>
+  using member_path_of = detail::member_path<typename member<head_index<Name> % field_count>::type,
+                                             detail::path_split<Name>::tail>;
+  template <fixed_string Name>
+  static constexpr bool resolves = [] {
+    if constexpr (!is_path<Name>) {
+      return head_index<Name> < field_count;
+    } else if constexpr (!head_is_payload<Name>) {
+      return false;  // members are reached only inside payload fields
+    } else {
+      return member_path_of<Name>::found;
+    }
+  }();
 
-  // True when Name is a payload field (common or in an overlay): neither the
-  // state word nor a flag. Only these are reachable through a token.
+  // True when the layout has a field (or state word) with this name, or a
+  // path "field.member" (members of members too) through described structs.
   template <fixed_string Name>
-  static constexpr bool has_payload = has<Name> && !fields[index_of<Name> % field_count].is_state &&
-                                      !fields[index_of<Name> % field_count].is_flag;
+  static constexpr bool has = resolves<Name>;
+
+  // True when Name is a payload field (common or in an overlay), or a
+  // member of one: neither the state word, nor a flag, nor a record. Only
+  // these are reachable through a token.
+  template <fixed_string Name>
+  static constexpr bool has_payload = has<Name>&& head_is_payload<Name>;
 
   // True when Name is a flag (Mailbox::raise / is_raised / clear).
   template <fixed_string Name>
-  static constexpr bool is_flag = has<Name>&& fields[index_of<Name> % field_count].is_flag;
+  static constexpr bool is_flag =
+      has<Name> && !is_path<Name> && fields[head_index<Name> % field_count].is_flag;
+
+  // True when Name is a committed record (Mailbox::write_record / read_record).
+  template <fixed_string Name>
+  static constexpr bool is_record =
+      has<Name> && !is_path<Name> && fields[head_index<Name> % field_count].is_record;
+
+  // Where the field or member starts, from the start of the mailbox.
+  template <fixed_string Name>
+  requires has<Name>
+  static constexpr std::size_t offset_of = fields[head_index<Name>].offset + member_path_of<Name>::offset;
 
   template <fixed_string Name>
   requires has<Name>
-  static constexpr std::size_t offset_of = fields[index_of<Name>].offset;
+  using type_of = std::conditional_t<is_path<Name>, typename member_path_of<Name>::type,
+                                     typename member<head_index<Name>>::type>;
 
+  // True when every element of Name's type sits at an address aligned for
+  // it, wherever the region is (it is aligned to `alignment`): always for
+  // a field, not for every member of a packed struct. A span of an array
+  // needs it; get and set copy bytes and do not.
   template <fixed_string Name>
   requires has<Name>
-  using type_of = typename member<index_of<Name>>::type;
+  static constexpr bool is_aligned =
+      offset_of<Name> % alignof(std::remove_all_extents_t<type_of<Name>>) == 0 &&
+      alignment % alignof(std::remove_all_extents_t<type_of<Name>>) == 0;
 
   // The overlay a member belongs to; empty for common fields, the state word
   // and flags.
   template <fixed_string Name>
   requires has<Name>
-  static constexpr std::string_view overlay_of = fields[index_of<Name>].overlay;
+  static constexpr std::string_view overlay_of = fields[head_index<Name>].overlay;
 
   // True when the layout declares an overlay of that name.
   template <fixed_string Name>
@@ -444,7 +516,7 @@ class layout {
   // True when Field is a field of the overlay named Overlay.
   template <fixed_string Field, fixed_string Overlay>
   static constexpr bool in_overlay =
-      has<Field>&& Overlay.size() != 0 && fields[index_of<Field> % field_count].overlay == Overlay.view();
+      has<Field>&& Overlay.size() != 0 && fields[head_index<Field> % field_count].overlay == Overlay.view();
 
   static constexpr std::size_t flag_count = [] {
     std::size_t n = 0;

@@ -30,35 +30,20 @@ class Mailbox;
 template <valid_layout Layout>
 class token;
 
+// An alternative of a keyed union seen through a token (keyed.hpp).
+template <class Keyed, std::size_t I, class Token, bool Writable>
+class alternative_ref;
+
 namespace detail {
-// The library's own way into tokens and mailboxes, for wrappers such as
-// mailbox::endpoint: they build their tokens in place from the mailbox's
-// base, as Mailbox does, rather than moving a Mailbox token into theirs (a
-// move loses the compiler's knowledge that the base is live, and g++ -Os
-// then keeps the liveness checks of every access).
-struct token_access {
-  template <class Layout>
-  [[nodiscard, gnu::always_inline]] static std::byte* base_of(const Mailbox<Layout>& box) noexcept {
-    return box.base_;
-  }
-  template <class Layout>
-  [[nodiscard, gnu::always_inline]] static token<Layout> make(std::byte* base) noexcept {
-    return token<Layout>(base);
-  }
-  // Spends a live token without the debug build's drop check and gives its
-  // base, for rebuilding it in place as another token.
-  template <class Layout>
-  [[nodiscard, gnu::always_inline]] static std::byte* release(token<Layout>& t) noexcept {
-    std::byte* base = t.checked_base();
-    t.base_ = nullptr;
-    return base;
-  }
-  // Ends a token quietly if it is still live (a terminal state's token).
-  template <class Layout>
-  [[gnu::always_inline]] static void end_quietly(token<Layout>& t) noexcept {
-    if (token<Layout>::is_live(t.base_)) t.base_ = nullptr;
-  }
-};
+// The library's own way into tokens and mailboxes (defined after token):
+// for wrappers such as mailbox::endpoint, which build their tokens in place,
+// and for the payload structures' accessors (keyed.hpp).
+struct token_access;
+template <class Keyed>
+struct keyed_access;
+
+template <class T>
+inline constexpr bool is_keyed_v = false;
 }  // namespace detail
 
 // Token accessors are constrained by the concepts below. When a call does not
@@ -192,6 +177,42 @@ template <class Layout>
   }
 }
 
+// A field's value, copied out bytewise, so that a trivially copyable type
+// without a default constructor reads too.
+template <class T>
+[[nodiscard, gnu::always_inline]] inline T load_value(const std::byte* at) noexcept {
+  std::byte bytes[sizeof(T)];
+  std::memcpy(bytes, at, sizeof(T));
+  return std::bit_cast<T>(bytes);
+}
+
+// Stores a value into a field of type T: the value itself, or converted
+// (set() allows only conversions that lose nothing, stores_without_narrowing).
+template <class T, class Value>
+[[gnu::always_inline]] inline void store_value(std::byte* at, const Value& value) noexcept {
+  if constexpr (std::is_same_v<std::remove_cv_t<Value>, T>) {
+    std::memcpy(at, &value, sizeof(T));
+  } else {
+    const T converted = static_cast<T>(value);
+    std::memcpy(at, &converted, sizeof(T));
+  }
+}
+
+// Writes text into a char[capacity] field: at most capacity - 1 characters,
+// then NUL up to the end (no stale bytes follow). Returns how many
+// characters were stored: fewer than text.size() means it was cut.
+[[gnu::always_inline]] inline std::size_t store_text(char* chars, std::size_t capacity,
+                                                     std::string_view text) noexcept {
+  const std::size_t stored = text.size() < capacity ? text.size() : capacity - 1;
+  std::memmove(chars, text.data(), stored);  // text may be a view of this very field
+  std::memset(chars + stored, 0, capacity - stored);
+  return stored;
+}
+
+template <class T>
+inline constexpr bool is_char_array_v =
+    std::is_bounded_array_v<T>&& std::is_same_v<std::remove_extent_t<T>, char>&& std::extent_v<T> != 0;
+
 }  // namespace detail
 
 // Field is a field_named<...>; each concept is one claim about it.
@@ -209,9 +230,12 @@ template <class Field, class Layout>
 concept is_a_scalar_field =
     is_a_payload_field<Field, Layout> && !std::is_array_v<typename Layout::template type_of<Field::name>>;
 
+// (A member array of a packed struct may sit at an address its elements
+// are not aligned for: no span of it; get and set copy it whole.)
 template <class Field, class Layout>
 concept is_an_array_field = is_a_payload_field<Field, Layout> &&
-    std::is_bounded_array_v<typename Layout::template type_of<Field::name>>;
+    std::is_bounded_array_v<typename Layout::template type_of<Field::name>> &&
+    Layout::template is_aligned<Field::name>;
 
 template <class Field, class Layout>
 concept is_a_char_array_field = is_an_array_field<Field, Layout> && std::is_same_v <
@@ -239,6 +263,16 @@ concept names_a_text_field = is_a_char_array_field<detail::field_named_t<Name>, 
 template <class Layout, fixed_string Name, class Value>
 concept accepts_value_for = names_a_payload_field<Layout, Name> &&
     value_converts_without_narrowing<Value, detail::field_named_t<Name>, Layout>;
+
+// A payload field whose type is a keyed union (keyed.hpp), and one of its
+// keys.
+template <class Layout, fixed_string Name>
+concept names_a_keyed_field =
+    names_a_payload_field<Layout, Name> && detail::is_keyed_v<typename Layout::template type_of<Name>>;
+
+template <class Layout, fixed_string Name, auto Key>
+concept keyed_field_has_key =
+    names_a_keyed_field<Layout, Name> && Layout::template type_of<Name>::template has_key<Key>;
 
 // Debug-build check that every token is published (or abandoned, or moved
 // from) before it is destroyed: an acquired token that is dropped leaves the
@@ -291,6 +325,7 @@ class field_span {
  private:
   template <valid_layout>
   friend class token;
+  friend struct detail::token_access;
   // Not laundered, unlike the state word: the elements are objects the
   // region's bytes hold (created implicitly), so the standard asks for
   // std::launder here too, but GCC 12 then loses track of the offset from the
@@ -363,9 +398,7 @@ class token {
     std::memcpy(bytes, __builtin_assume_aligned(field_address<Name>(), alignof(T)), sizeof(T));
     return *std::launder(reinterpret_cast<const T*>(bytes));
 #else
-    std::byte bytes[sizeof(T)];
-    std::memcpy(bytes, field_address<Name>(), sizeof(T));
-    return std::bit_cast<T>(bytes);
+    return detail::load_value<T>(field_address<Name>());
 #endif
   }
 
@@ -379,15 +412,15 @@ class token {
 #if defined(__CUDA_ARCH__)
     // Aligned for T, which cicc cannot see (see get()).
     void* field = __builtin_assume_aligned(field_address<Name>(), alignof(T));
-#else
-    void* field = field_address<Name>();
-#endif
     if constexpr (std::is_same_v<std::remove_cv_t<Value>, T>) {
       std::memcpy(field, &value, sizeof(T));
     } else {
       const T converted = static_cast<T>(value);
       std::memcpy(field, &converted, sizeof(T));
     }
+#else
+    detail::store_value<T>(field_address<Name>(), value);
+#endif
   }
 
   // An array field, to read or write in place: a field_span, checked against
@@ -431,15 +464,78 @@ class token {
       names_a_text_field<Layout, Name> {
     constexpr std::size_t capacity = std::extent_v<typename Layout::template type_of<Name>>;
     static_assert(capacity > 0);
+#if defined(__CUDA_ARCH__)
     char* chars = reinterpret_cast<char*>(field_address<Name>());
     const std::size_t stored = text.size() < capacity ? text.size() : capacity - 1;
-#if defined(__CUDA_ARCH__)
     cuda::detail::move_bytes(chars, text.data(), stored);  // device code has no memmove
-#else
-    std::memmove(chars, text.data(), stored);  // text may be a view of this very field
-#endif
     std::memset(chars + stored, 0, capacity - stored);
     return stored;
+#else
+    return detail::store_text(reinterpret_cast<char*>(field_address<Name>()), capacity, text);
+#endif
+  }
+
+  // Keyed unions (keyed.hpp): a field whose type is a mailbox::keyed<...>.
+  // The key it holds, whatever a peer stored.
+  template <fixed_string Name>
+  requires names_a_keyed_field<Layout, Name>
+  [[nodiscard, gnu::always_inline]] auto key() const noexcept {
+    return detail::keyed_access<typename Layout::template type_of<Name>>::load_key(field_address<Name>());
+  }
+
+  // The alternative of key Key, if the field holds that key now: its fields
+  // are reachable only through the alternative_ref this returns (writable
+  // from a token that is not const). An empty optional otherwise.
+  template <fixed_string Name, auto Key>
+  requires keyed_field_has_key<Layout, Name, Key>
+  [[nodiscard, gnu::always_inline]] auto alternative() & noexcept {
+    using keyed = typename Layout::template type_of<Name>;
+    return detail::keyed_access<keyed>::template find<keyed::template index_of_key<Key>, token, true>(
+        this, field_address<Name>());
+  }
+
+  template <fixed_string Name, auto Key>
+  requires keyed_field_has_key<Layout, Name, Key>
+  [[nodiscard, gnu::always_inline]] auto alternative() const& noexcept {
+    using keyed = typename Layout::template type_of<Name>;
+    return detail::keyed_access<keyed>::template find<keyed::template index_of_key<Key>, token, false>(
+        this, field_address<Name>());
+  }
+
+  // Not of a temporary token: the alternative would outlive it.
+  template <fixed_string Name, auto Key>
+  void alternative() const&& = delete;
+
+  // Makes Key's alternative the one the field holds, in one step: its bytes
+  // zeroed, then the key stored; returns it, to write its fields. There is
+  // no other way to change the key, so no alternative is ever written under
+  // another's key.
+  template <fixed_string Name, auto Key>
+  requires keyed_field_has_key<Layout, Name, Key>
+  [[gnu::always_inline]] auto emplace() & noexcept {
+    using keyed = typename Layout::template type_of<Name>;
+    return detail::keyed_access<keyed>::template emplace<keyed::template index_of_key<Key>, token>(
+        this, field_address<Name>());
+  }
+
+  template <fixed_string Name, auto Key>
+  void emplace() && = delete;
+
+  // Calls f with the alternative_ref of the alternative the key selects
+  // (decltype(ref)::key says which); returns false, without calling f, when
+  // the key selects none (a value this side does not know).
+  template <fixed_string Name, class F>
+  requires names_a_keyed_field<Layout, Name>
+  bool visit(F&& f) & {
+    return detail::keyed_access<typename Layout::template type_of<Name>>::template visit<token, true>(
+        this, field_address<Name>(), f);
+  }
+
+  template <fixed_string Name, class F>
+  requires names_a_keyed_field<Layout, Name>
+  bool visit(F&& f) const& {
+    return detail::keyed_access<typename Layout::template type_of<Name>>::template visit<token, false>(
+        this, field_address<Name>(), f);
   }
 
   // Stores the next state with release semantics, handing the payload to
@@ -539,6 +635,50 @@ class token {
   std::byte* base_;
 };
 
+namespace detail {
+
+// The library's own way into tokens and mailboxes: for wrappers such as
+// mailbox::endpoint, which build their tokens in place from the mailbox's
+// base, as Mailbox does, rather than moving a Mailbox token into theirs (a
+// move loses the compiler's knowledge that the base is live, and g++ -Os
+// then keeps the liveness checks of every access); and for the payload
+// structures' accessors (keyed.hpp), which check and reach through a token.
+struct token_access {
+  template <class Layout>
+  [[nodiscard, gnu::always_inline]] static std::byte* base_of(const Mailbox<Layout>& box) noexcept {
+    return box.base_;
+  }
+  template <class Layout>
+  [[nodiscard, gnu::always_inline]] static token<Layout> make(std::byte* base) noexcept {
+    return token<Layout>(base);
+  }
+  // Spends a live token without the debug build's drop check and gives its
+  // base, for rebuilding it in place as another token.
+  template <class Layout>
+  [[nodiscard, gnu::always_inline]] static std::byte* release(token<Layout>& t) noexcept {
+    std::byte* base = t.checked_base();
+    t.base_ = nullptr;
+    return base;
+  }
+  // Ends a token quietly if it is still live (a terminal state's token).
+  template <class Layout>
+  [[gnu::always_inline]] static void end_quietly(token<Layout>& t) noexcept {
+    if (token<Layout>::is_live(t.base_)) t.base_ = nullptr;
+  }
+  template <class Token>
+  [[gnu::always_inline]] static void check_live(const Token& t) noexcept {
+    t.check_live();
+  }
+
+  template <class Element, std::size_t Extent, class Token>
+  [[nodiscard, gnu::always_inline]] static field_span<Element, Extent, Token> span(const Token* owner,
+                                                                                   std::byte* at) noexcept {
+    return field_span<Element, Extent, Token>(owner, at);
+  }
+};
+
+}  // namespace detail
+
 // std::get-style free functions, so generic code need not write
 // `t.template get<"x">()`.
 template <fixed_string Name, class Token>
@@ -558,3 +698,6 @@ template <fixed_string Name, class Token>
 
 }  // namespace MAILBOX_ABI_NAMESPACE
 }  // namespace mailbox
+
+// The keyed unions' alternative_ref, which the accessors above return.
+#include "keyed.hpp"  // IWYU pragma: export

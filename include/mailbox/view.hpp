@@ -54,6 +54,11 @@ class state_error : public std::runtime_error {
 template <class Layout, fixed_string Name>
 concept names_a_flag = Layout::template is_flag<Name>;
 
+// A mailbox::record<...> of the layout: a committed record outside the
+// token discipline (Mailbox::write_record, read_record, clear_record).
+template <class Layout, fixed_string Name>
+concept names_a_record = Layout::template is_record<Name>;
+
 template <valid_layout Layout>
 class Mailbox {
  public:
@@ -307,6 +312,36 @@ class Mailbox {
     if (failed) return wait_result(*failed, seen);
     return wait_result(token(base_), seen);
   }
+
+  // Committed records (mailbox::record<"name", T>): a second ordered
+  // hand-off in the mailbox, for a writer that may die mid-write. Either side
+  // may call these at any time, without a token; one writer at a time
+  // (record.hpp has the protocol). The generation tells successive writers
+  // apart: a reader names the one it expects, and a record of any other
+  // generation reads as unknown.
+  template <fixed_string Name>
+  requires names_a_record<Layout, Name>
+  void write_record(std::uint32_t generation,
+                    const typename Layout::template type_of<Name>::body_type& value) const noexcept {
+    using body = typename Layout::template type_of<Name>::body_type;
+    detail::write_record_words(base_ + Layout::template offset_of<Name>, detail::record_schema<body>,
+                               generation, value);
+  }
+
+  // The record's value if a whole write of `generation` is committed;
+  // otherwise why not (record_status): never a torn value.
+  template <fixed_string Name>
+  requires names_a_record<Layout, Name>
+  [[nodiscard]] auto read_record(std::uint32_t generation) const noexcept {
+    using body = typename Layout::template type_of<Name>::body_type;
+    return detail::read_record_words<body>(base_ + Layout::template offset_of<Name>,
+                                           detail::record_schema<body>, generation);
+  }
+
+  // Marks the record empty (a reader then finds record_status::empty).
+  template <fixed_string Name>
+  requires names_a_record<Layout, Name>
+  void clear_record() const noexcept { clear_record_bytes(base_ + Layout::template offset_of<Name>); }
 
  private:
   template <fixed_string Name>

@@ -35,6 +35,13 @@ struct field_named {
     return Ok;
   }
   template <bool Ok>
+  static constexpr bool name_has_no_dot() {
+    static_assert(Ok,
+                  "mailbox::layout: a name may not contain '.', which separates a struct field's name from "
+                  "its member's (\"config.timeout_ms\")");
+    return Ok;
+  }
+  template <bool Ok>
   static constexpr bool type_is_a_sized_object() {
     static_assert(Ok,
                   "mailbox::layout: a field's type must be a complete, non-const, non-volatile "

@@ -1,0 +1,24 @@
+// Compile-fail case: built with MAILBOX_COMPILE_FAIL it must fail with the
+// message below; built without, the corrected twin must compile.
+// An alternative holds only mailbox::field<...>.
+// expect: an alternative holds only mailbox::field<...>
+// expect: 'c', 'o', 'p', 'y'
+#include <mailbox/mailbox.hpp>
+
+#include <cstddef>
+#include <cstdint>
+
+enum class S : std::int32_t { idle, busy };
+enum class Command : std::uint32_t { ping = 1, copy = 2, info = 3 };
+
+#if defined(MAILBOX_COMPILE_FAIL)
+using Control =
+    mailbox::keyed<"sub_command", Command,
+                   mailbox::alternative<Command::copy, "copy", mailbox::flag<"done", std::uint32_t>>>;
+#else
+using Control =
+    mailbox::keyed<"sub_command", Command,
+                   mailbox::alternative<Command::copy, "copy", mailbox::field<"done", std::uint32_t>>>;
+#endif
+using Frame = mailbox::layout<mailbox::state<"state", S>, mailbox::field<"command", Control>>;
+int main() { return mailbox::Mailbox<Frame>::required_size == 0; }

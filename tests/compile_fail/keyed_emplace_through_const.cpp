@@ -1,0 +1,28 @@
+// Compile-fail case: built with MAILBOX_COMPILE_FAIL it must fail with the
+// message below; built without, the corrected twin must compile.
+// A const token reads an alternative; it cannot emplace one.
+// expect: emplace
+#include <mailbox/mailbox.hpp>
+
+#include <cstddef>
+#include <cstdint>
+
+enum class S : std::int32_t { idle, busy };
+enum class Command : std::uint32_t { ping = 1, copy = 2, info = 3 };
+
+using Control =
+    mailbox::keyed<"sub_command", Command, mailbox::alternative<Command::ping, "ping">,
+                   mailbox::alternative<Command::copy, "copy", mailbox::field<"src", std::uint64_t>>,
+                   mailbox::alternative<Command::info, "info", mailbox::field<"bytes", std::uint64_t>>>;
+using Frame = mailbox::layout<mailbox::state<"state", S>, mailbox::field<"command", Control>>;
+using Token = mailbox::Mailbox<Frame>::token;
+
+void choose_copy(Token& t) {
+  const Token& reader = t;
+#if defined(MAILBOX_COMPILE_FAIL)
+  (void)reader.emplace<"command", Command::copy>();
+#else
+  (void)reader.alternative<"command", Command::copy>();
+#endif
+}
+int main() {}

@@ -1,0 +1,24 @@
+// Compile-fail case: built with MAILBOX_COMPILE_FAIL it must fail with the
+// message below; built without, the corrected twin must compile.
+// A field of an alternative may not overlap the key (pinned offsets count from
+// the union's start).
+// expect: a field of an alternative overlaps the key
+// expect: 's', 'r', 'c'
+#include <mailbox/mailbox.hpp>
+
+#include <cstddef>
+#include <cstdint>
+
+enum class S : std::int32_t { idle, busy };
+enum class Command : std::uint32_t { ping = 1, copy = 2, info = 3 };
+
+#if defined(MAILBOX_COMPILE_FAIL)
+constexpr std::size_t src_at = 0;
+#else
+constexpr std::size_t src_at = 8;
+#endif
+using Control =
+    mailbox::keyed<"sub_command", Command,
+                   mailbox::alternative<Command::copy, "copy", mailbox::field<"src", std::uint64_t, src_at>>>;
+using Frame = mailbox::layout<mailbox::state<"state", S>, mailbox::field<"command", Control>>;
+int main() { return mailbox::Mailbox<Frame>::required_size == 0; }

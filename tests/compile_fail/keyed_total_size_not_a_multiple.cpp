@@ -1,0 +1,24 @@
+// Compile-fail case: built with MAILBOX_COMPILE_FAIL it must fail with the
+// message below; built without, the corrected twin must compile.
+// A keyed union's pinned total_size is a multiple of its alignment, so an
+// array of it stays aligned.
+// expect: mailbox::total_size<N> is smaller than the key and the largest
+#include <mailbox/mailbox.hpp>
+
+#include <cstddef>
+#include <cstdint>
+
+enum class S : std::int32_t { idle, busy };
+enum class Command : std::uint32_t { ping = 1, copy = 2, info = 3 };
+
+#if defined(MAILBOX_COMPILE_FAIL)
+constexpr std::size_t room = 20;
+#else
+constexpr std::size_t room = 24;
+#endif
+using Control =
+    mailbox::keyed<"sub_command", Command,
+                   mailbox::alternative<Command::copy, "copy", mailbox::field<"src", std::uint64_t>>,
+                   mailbox::total_size<room>>;
+using Frame = mailbox::layout<mailbox::state<"state", S>, mailbox::field<"command", Control>>;
+int main() { return mailbox::Mailbox<Frame>::required_size == 0; }
