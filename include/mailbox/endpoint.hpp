@@ -22,6 +22,7 @@
 #include <utility>
 
 #include "abi.hpp"
+#include "detail/diagnostics.hpp"
 #include "layout.hpp"
 #include "protocol.hpp"
 #include "view.hpp"
@@ -114,8 +115,11 @@ class endpoint {
  private:
   using Layout = layout_type;
   using role_spelled = detail::spelled_name<Role>;
-  static_assert(detail::in_endpoint_role<role_spelled>::template is_a_role_of_the_protocol<
-                Protocol::has_role(Role.view())>());
+  // An unknown role is named with the closest role of the protocol, by the
+  // static_assert inside (this one only makes it run, so it is not repeated).
+  static_assert(detail::in_endpoint_role<detail::unknown_role_t<Protocol, Role>>::
+                    template is_a_role_of_the_protocol<Protocol::has_role(Role.view())>() ||
+                true);
 
   // The checks every acquire makes of the state it takes a token for.
   template <state_type S>
@@ -202,6 +206,24 @@ class endpoint {
       if constexpr (reaches<Name>()) return inner_.template set_text<Name>(std::forward<Args>(args)...);
     }
 
+    // The same of a name the layout does not have: deleted, with the message
+    // (the name and the closest payload field) in Unknown, as on Mailbox
+    // tokens.
+    template <fixed_string Name, class Unknown = detail::unknown_field_t<Layout, Name>>
+    requires(!Layout::template has<Name>) auto get(auto&&...) const = delete;  // no such field: see Unknown
+
+    template <fixed_string Name, class Unknown = detail::unknown_field_t<Layout, Name>>
+    requires(!Layout::template has<Name>) auto set(auto&&...) = delete;  // no such field: see Unknown
+
+    template <fixed_string Name, class Unknown = detail::unknown_field_t<Layout, Name>>
+    requires(!Layout::template has<Name>) auto span(auto&&...) const = delete;  // no such field: see Unknown
+
+    template <fixed_string Name, class Unknown = detail::unknown_field_t<Layout, Name>>
+    requires(!Layout::template has<Name>) auto text(auto&&...) const = delete;  // no such field: see Unknown
+
+    template <fixed_string Name, class Unknown = detail::unknown_field_t<Layout, Name>>
+    requires(!Layout::template has<Name>) auto set_text(auto&&...) = delete;  // no such field: see Unknown
+
     // Hands the payload over in state Next, which the protocol must allow
     // after every held state: the Mailbox token's publish (a release store,
     // or the waking exchange of a blocking layout). The token is spent.
@@ -209,6 +231,10 @@ class endpoint {
     [[gnu::always_inline]] void publish() && noexcept {
       if constexpr (may_publish<Next>()) std::move(inner_).publish(Next);
     }
+
+    // publish() of an lvalue token: deleted, and the message says why.
+    template <state_type Next, class Why = publish_consumes_the_token_write_std_move_t_publish>
+    void publish() const& = delete;  // publish() consumes the token: write std::move(t).publish<Next>()
 
     // This token as a token for the one state S of Held it was acquired in,
     // if it was acquired in S: then that token takes over (this one is spent),

@@ -17,6 +17,7 @@
 
 #include "abi.hpp"
 #include "arch/atomic_ref.hpp"
+#include "detail/diagnostics.hpp"
 
 namespace mailbox {
 inline namespace MAILBOX_ABI_NAMESPACE {
@@ -858,12 +859,16 @@ class layout {
   template <fixed_string Name>
   static constexpr bool is_flag = has<Name>&& fields[index_of<Name> % field_count].is_flag;
 
-  template <fixed_string Name>
-  requires has<Name>
+  // Of a name the layout does not have, the compiler prints Unknown: the
+  // name and the closest member (detail/diagnostics.hpp); requires-
+  // expressions see false. (Not for overlay_of, which the fingerprint asks
+  // of every field: a template argument more per field costs memory.)
+  template <fixed_string Name, class Unknown = detail::unknown_member_t<layout, Name>>
+  requires detail::known_name<has<Name>, Unknown>
   static constexpr std::size_t offset_of = fields[index_of<Name>].offset;
 
-  template <fixed_string Name>
-  requires has<Name>
+  template <fixed_string Name, class Unknown = detail::unknown_member_t<layout, Name>>
+  requires detail::known_name<has<Name>, Unknown>
   using type_of = typename member<index_of<Name>>::type;
 
   // The overlay a member belongs to; empty for common fields, the state word
