@@ -31,6 +31,7 @@
 #include <utility>
 
 #include "../abi.hpp"
+#include "../fixed_string.hpp"
 
 namespace mailbox {
 inline namespace MAILBOX_ABI_NAMESPACE {
@@ -320,14 +321,6 @@ struct hint_for_spelled<false, Unknown, Candidates, S<C...>> {
 
 template <bool Known, template <char...> class Unknown, class Candidates, class Spelled>
 using hint_for_spelled_t = typename hint_for_spelled<Known, Unknown, Candidates, Spelled>::type;
-
-}  // namespace detail
-
-// (Defined in layout.hpp, which includes this header.)
-template <std::size_t N>
-struct fixed_string;
-
-namespace detail {
 
 // The messages for each kind of name, by the layout or protocol that lacks
 // it: void for a name it has.
