@@ -6,6 +6,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <span>
@@ -65,7 +66,9 @@ class mailbox_array {
   // Views n mailboxes in an existing region; writes nothing. Throws
   // region_error when the region is too small for n strides or misaligned
   // for the layout (expected vs got, as Mailbox does).
-  mailbox_array(std::span<std::byte> region, std::size_t n) : base_(checked_region(region, n)), count_(n) {}
+  // In device code a bad region traps with the same message.
+  MAILBOX_HOST_DEVICE mailbox_array(std::span<std::byte> region, std::size_t n)
+      : base_(checked_region(region, n)), count_(n) {}
 
   // Prepares a fresh region: every mailbox zeroed (stride padding included)
   // and given the first state, as Mailbox::initialize does for one.
@@ -84,21 +87,39 @@ class mailbox_array {
   // The mailbox at `index`. Bounds are checked: an index past the end
   // throws index_error naming both numbers (a wrong frame number from the
   // other side must not become a write outside the region).
-  [[nodiscard]] mailbox_type operator[](std::size_t index) const {
+  // In device code an index past the end traps with the same message.
+  [[nodiscard]] MAILBOX_HOST_DEVICE mailbox_type operator[](std::size_t index) const {
+#if defined(__CUDA_ARCH__)
+    if (index >= count_) [[unlikely]] {
+      printf("mailbox::mailbox_array: index %llu out of range for %llu mailboxes\n",
+             static_cast<unsigned long long>(index), static_cast<unsigned long long>(count_));
+      cuda::detail::trap("");
+    }
+#else
     if (index >= count_) {
       throw index_error("mailbox::mailbox_array: index " + std::to_string(index) + " out of range for " +
                         std::to_string(count_) + " mailboxes");
     }
+#endif
     return mailbox_type(std::span<std::byte>(base_ + index * stride, stride));
   }
 
-  [[nodiscard]] std::size_t size() const noexcept { return count_; }
+  [[nodiscard]] MAILBOX_HOST_DEVICE std::size_t size() const noexcept { return count_; }
 
   // The whole region the array covers: size() strides.
-  [[nodiscard]] std::span<std::byte> bytes() const noexcept { return {base_, count_ * stride}; }
+  [[nodiscard]] MAILBOX_HOST_DEVICE std::span<std::byte> bytes() const noexcept {
+    return {base_, count_ * stride};
+  }
 
  private:
-  static std::byte* checked_region(std::span<std::byte> region, std::size_t n) {
+  MAILBOX_HOST_DEVICE static std::byte* checked_region(std::span<std::byte> region, std::size_t n) {
+#if defined(__CUDA_ARCH__)
+    // n strides, or more bytes than any region has if that overflows.
+    const std::size_t needed =
+        n > static_cast<std::size_t>(-1) / stride ? static_cast<std::size_t>(-1) : n * stride;
+    cuda::detail::check_region<Layout>("mailbox::mailbox_array", region.data(), region.size(), needed);
+    return region.data();
+#else
     const std::size_t needed = required_size(n);
     if (region.size() < needed) {
       throw region_error("mailbox::mailbox_array: region too small for " + std::to_string(n) +
@@ -114,6 +135,7 @@ class mailbox_array {
           std::to_string(address == 0 ? 0 : std::size_t{1} << std::countr_zero(address)) + " bytes");
     }
     return region.data();
+#endif
   }
 
   std::byte* base_;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -73,6 +74,29 @@ template <class Decl>
 struct members_of {
   using type = std::conditional_t<is_member_decl<Decl>::value, type_list<Decl>, type_list<>>;
 };
+
+#if defined(__CUDACC__)
+// nvcc's front end (EDG, CUDA 13) cannot deduce a class-type template
+// parameter (fixed_string N) in a partial specialisation: field<N, T, O>
+// above never matches there. These match a field, state or flag by its
+// members instead (name, type, pinned_offset, is_state, is_flag), which gives
+// the same answers; where both match (g++ and clang++, nvcc's host pass), the
+// ones above are more specialised and win.
+template <class Decl>
+concept declares_a_member = requires {
+  Decl::name;
+  typename Decl::type;
+  Decl::pinned_offset;
+  { Decl::is_state } -> std::convertible_to<bool>;
+  { Decl::is_flag } -> std::convertible_to<bool>;
+};
+
+template <declares_a_member Decl>
+struct is_member_decl<Decl> : std::true_type {};
+
+template <declares_a_member Decl>
+requires(!Decl::is_state && !Decl::is_flag) inline constexpr bool is_plain_field<Decl> = true;
+#endif
 
 // A field type must have a size and be an object we may copy bytewise.
 template <class T>

@@ -26,6 +26,13 @@
 #include "layout_options.hpp"
 #include "overlay.hpp"
 
+// nvcc warns (#186) about `o < overlay_count` in the loops below for a layout
+// without overlays, where the count is 0; the loops are right for every count.
+#if defined(__NVCC_DIAG_PRAGMA_SUPPORT__)
+#pragma nv_diagnostic push
+#pragma nv_diag_suppress 186
+#endif
+
 namespace mailbox {
 inline namespace MAILBOX_ABI_NAMESPACE {
 
@@ -545,3 +552,7 @@ concept valid_layout = is_layout_v<L> && L::is_valid;
 
 }  // namespace MAILBOX_ABI_NAMESPACE
 }  // namespace mailbox
+
+#if defined(__NVCC_DIAG_PRAGMA_SUPPORT__)
+#pragma nv_diagnostic pop
+#endif

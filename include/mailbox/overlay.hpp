@@ -2,6 +2,7 @@
 // layout, chosen by the state.
 #pragma once
 
+#include <concepts>
 #include <cstddef>
 #include <type_traits>
 
@@ -46,6 +47,27 @@ struct members_of<overlay<N, F...>> {
   // reported once.
   using type = std::conditional_t<overlay<N, F...>::holds_only_fields, type_list<F...>, type_list<>>;
 };
+
+#if defined(__CUDACC__)
+// Under nvcc, by its members (see declares_a_member in field.hpp).
+template <class Decl>
+concept declares_an_overlay = requires {
+  Decl::name;
+  typename Decl::fields;
+  { Decl::holds_only_fields } -> std::convertible_to<bool>;
+};
+
+template <declares_an_overlay Decl>
+struct is_overlay_decl<Decl> : std::true_type {};
+
+template <declares_an_overlay Decl>
+inline constexpr bool overlay_holds_only_fields<Decl> = Decl::holds_only_fields;
+
+template <declares_an_overlay Decl>
+struct members_of<Decl> {
+  using type = std::conditional_t<Decl::holds_only_fields, typename Decl::fields, type_list<>>;
+};
+#endif
 
 }  // namespace detail
 
