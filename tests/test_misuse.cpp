@@ -102,6 +102,61 @@ using Narrow = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"
                                mailbox::field<"kind", Kind>>;
 using NarrowToken = mailbox::Mailbox<Narrow>::token;
 
+// For wrong names in every accessor: text, flags, overlays and an endpoint.
+template <class T, mailbox::fixed_string Name>
+concept can_text = requires(const T& t) {
+  t.template text<Name>();
+};
+template <class T, mailbox::fixed_string Name>
+concept can_set_text = requires(T& t) {
+  t.template set_text<Name>("x");
+};
+template <class T, mailbox::fixed_string Name>
+concept can_set_free = requires(T& t) {
+  mailbox::set<Name>(t, 1);
+};
+template <class T, mailbox::fixed_string Name>
+concept can_span_free = requires(T& t) {
+  mailbox::span<Name>(t);
+};
+template <class M, mailbox::fixed_string Name>
+concept can_raise = requires(const M& m) {
+  m.template raise<Name>();
+  m.template clear<Name>();
+  m.template is_raised<Name>();
+};
+template <class L, mailbox::fixed_string Name>
+concept has_type_of = requires {
+  typename L::template type_of<Name>;
+};
+template <class T>
+concept can_abandon_lvalue = requires(T& t) {
+  t.abandon();
+};
+template <class T, auto Next>
+concept can_publish_next_lvalue = requires(T& t) {
+  t.template publish<Next>();
+};
+template <class T, auto Next>
+concept can_publish_next_rvalue = requires(T&& t) {
+  std::move(t).template publish<Next>();
+};
+
+using Frame = mailbox::layout<mailbox::state<"state", Worker>, mailbox::field<"error", std::int32_t>,
+                              mailbox::field<"name", char[16]>,
+                              mailbox::overlay<"control", mailbox::field<"arg0", std::uint64_t>>,
+                              mailbox::overlay<"task", mailbox::field<"words", std::uint64_t[4]>>,
+                              mailbox::flag<"shutdown", std::int32_t>>;
+using FrameBox = mailbox::Mailbox<Frame>;
+using FrameToken = FrameBox::token;
+using Proto = mailbox::protocol<
+    Frame,
+    mailbox::in_state<Worker::idle, mailbox::owner<"parent">, mailbox::views<"task", "control">,
+                      mailbox::next<Worker::task_ready>>,
+    mailbox::in_state<Worker::task_ready, mailbox::owner<"child">, mailbox::next<Worker::task_done>>,
+    mailbox::in_state<Worker::task_done, mailbox::owner<"parent">, mailbox::next<Worker::idle>>>;
+using ParentToken = mailbox::endpoint<Proto, "parent">::token<Worker::idle>;
+
 }  // namespace
 
 TEST_CASE("the mailbox itself has no payload accessors", "[misuse]") {
@@ -241,4 +296,50 @@ TEST_CASE("a mailbox needs a layout and writable memory", "[misuse]") {
   STATIC_REQUIRE_FALSE(std::is_constructible_v<Box, std::span<const std::byte>>);
   STATIC_REQUIRE_FALSE(std::is_convertible_v<std::span<std::byte>, Box>);  // explicit
   STATIC_REQUIRE(std::is_constructible_v<Box, std::span<std::byte>>);
+}
+
+// The misspelled-name overloads (deleted, carrying the compiler's message,
+// detail/diagnostics.hpp) leave every requires-expression false.
+TEST_CASE("wrong names stay false in requires-expressions of every accessor", "[misuse]") {
+  STATIC_REQUIRE_FALSE(can_get<FrameToken, "eror">);
+  STATIC_REQUIRE_FALSE(can_set<FrameToken, "eror", int>);
+  STATIC_REQUIRE_FALSE(can_span<FrameToken, "wrds">);
+  STATIC_REQUIRE_FALSE(can_span<const FrameToken, "wrds">);
+  STATIC_REQUIRE_FALSE(can_text<FrameToken, "nmae">);
+  STATIC_REQUIRE_FALSE(can_set_text<FrameToken, "nmae">);
+  STATIC_REQUIRE_FALSE(can_get_free<FrameToken, "eror">);
+  STATIC_REQUIRE_FALSE(can_set_free<FrameToken, "eror">);
+  STATIC_REQUIRE_FALSE(can_span_free<FrameToken, "wrds">);
+  STATIC_REQUIRE_FALSE(can_raise<FrameBox, "shutdwn">);
+  STATIC_REQUIRE_FALSE(has_type_of<Frame, "eror">);
+  STATIC_REQUIRE_FALSE(can_get<ParentToken, "ag0">);
+  STATIC_REQUIRE_FALSE(can_set<ParentToken, "ag0", int>);
+  STATIC_REQUIRE_FALSE(can_span<ParentToken, "wrds">);
+  STATIC_REQUIRE_FALSE(can_text<ParentToken, "nmae">);
+  STATIC_REQUIRE_FALSE(can_set_text<ParentToken, "nmae">);
+  // Twins.
+  STATIC_REQUIRE(can_get<FrameToken, "error">);
+  STATIC_REQUIRE(can_set<FrameToken, "error", int>);
+  STATIC_REQUIRE(can_span<FrameToken, "words">);
+  STATIC_REQUIRE(can_span<const FrameToken, "words">);
+  STATIC_REQUIRE(can_text<FrameToken, "name">);
+  STATIC_REQUIRE(can_set_text<FrameToken, "name">);
+  STATIC_REQUIRE(can_get_free<FrameToken, "error">);
+  STATIC_REQUIRE(can_set_free<FrameToken, "error">);
+  STATIC_REQUIRE(can_span_free<FrameToken, "words">);
+  STATIC_REQUIRE(can_raise<FrameBox, "shutdown">);
+  STATIC_REQUIRE(has_type_of<Frame, "error">);
+  STATIC_REQUIRE(can_get<ParentToken, "arg0">);
+  STATIC_REQUIRE(can_set<ParentToken, "arg0", int>);
+  STATIC_REQUIRE(can_span<ParentToken, "words">);
+  STATIC_REQUIRE(can_text<ParentToken, "name">);
+  STATIC_REQUIRE(can_set_text<ParentToken, "name">);
+}
+
+TEST_CASE("abandon and an endpoint's publish consume the token too", "[misuse]") {
+  STATIC_REQUIRE_FALSE(can_abandon_lvalue<Token>);
+  STATIC_REQUIRE_FALSE(can_abandon_lvalue<const Token>);
+  STATIC_REQUIRE_FALSE(can_publish_next_lvalue<ParentToken, Worker::task_ready>);
+  STATIC_REQUIRE_FALSE(can_publish_next_lvalue<const ParentToken, Worker::task_ready>);
+  STATIC_REQUIRE(can_publish_next_rvalue<ParentToken, Worker::task_ready>);
 }

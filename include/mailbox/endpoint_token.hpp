@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "abi.hpp"
+#include "detail/diagnostics.hpp"
 #include "layout.hpp"
 #include "protocol.hpp"
 #include "token.hpp"
@@ -261,6 +262,24 @@ class endpoint_token {
     if constexpr (reaches<Name>()) return held_.inner.template visit<Name>(std::forward<F>(f));
   }
 
+  // The same of a name the layout does not have: deleted, with the message
+  // (the name and the closest payload field) in Unknown, as on Mailbox
+  // tokens.
+  template <fixed_string Name, class Unknown = detail::unknown_field_t<Layout, Name>>
+  requires(!Layout::template has<Name>) auto get(auto&&...) const = delete;  // no such field: see Unknown
+
+  template <fixed_string Name, class Unknown = detail::unknown_field_t<Layout, Name>>
+  requires(!Layout::template has<Name>) auto set(auto&&...) = delete;  // no such field: see Unknown
+
+  template <fixed_string Name, class Unknown = detail::unknown_field_t<Layout, Name>>
+  requires(!Layout::template has<Name>) auto span(auto&&...) const = delete;  // no such field: see Unknown
+
+  template <fixed_string Name, class Unknown = detail::unknown_field_t<Layout, Name>>
+  requires(!Layout::template has<Name>) auto text(auto&&...) const = delete;  // no such field: see Unknown
+
+  template <fixed_string Name, class Unknown = detail::unknown_field_t<Layout, Name>>
+  requires(!Layout::template has<Name>) auto set_text(auto&&...) = delete;  // no such field: see Unknown
+
   // Hands the payload over in state Next, which the protocol must let this
   // role take from every held state: the Mailbox token's publish (a release
   // store, or the waking exchange of a blocking layout). The token is spent.
@@ -272,6 +291,16 @@ class endpoint_token {
   // Ends the token without publishing: the state stays as it was acquired
   // (Mailbox token's abandon()). The token is spent.
   [[gnu::always_inline]] void abandon() && noexcept { std::move(held_.inner).abandon(); }
+
+  // publish() and abandon() of an lvalue token: deleted, and the message
+  // says why (the compiler prints Why and the declaration's line).
+  // clang-format off
+  template <state_type Next, class Why = publish_consumes_the_token_write_std_move_t_publish>
+  void publish() const& = delete;  // publish() consumes the token: write std::move(t).publish<Next>()
+
+  template <class Why = abandon_consumes_the_token_write_std_move_t_abandon>
+  void abandon() const& = delete;  // abandon() consumes the token: write std::move(t).abandon()
+  // clang-format on
 
   // This token as a token for the one state S of Held it was acquired in,
   // if it was acquired in S: then that token takes over (this one is spent),

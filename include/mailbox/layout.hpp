@@ -18,6 +18,7 @@
 #include "abi.hpp"
 #include "arch/atomic_ref.hpp"
 #include "description.hpp"
+#include "detail/diagnostics.hpp"
 #include "detail/layout_diagnostics.hpp"
 #include "detail/payload_rules.hpp"
 #include "detail/type_list.hpp"
@@ -478,13 +479,17 @@ class layout {
   static constexpr bool is_record =
       has<Name> && !is_path<Name> && fields[head_index<Name> % field_count].is_record;
 
-  // Where the field or member starts, from the start of the mailbox.
-  template <fixed_string Name>
-  requires has<Name>
+  // Where the field or member starts, from the start of the mailbox. Of a
+  // name the layout does not have, offset_of and type_of make the compiler
+  // print Unknown: the name and the closest member (detail/diagnostics.hpp);
+  // requires-expressions see false. (Not overlay_of, which the fingerprint
+  // asks of every field: a template argument more per field costs memory.)
+  template <fixed_string Name, class Unknown = detail::unknown_member_t<layout, Name>>
+  requires detail::known_name<has<Name>, Unknown>
   static constexpr std::size_t offset_of = fields[head_index<Name>].offset + member_path_of<Name>::offset;
 
-  template <fixed_string Name>
-  requires has<Name>
+  template <fixed_string Name, class Unknown = detail::unknown_member_t<layout, Name>>
+  requires detail::known_name<has<Name>, Unknown>
   using type_of = std::conditional_t<is_path<Name>, typename member_path_of<Name>::type,
                                      typename member<head_index<Name>>::type>;
 

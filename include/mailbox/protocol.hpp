@@ -31,6 +31,7 @@
 #include <utility>
 
 #include "abi.hpp"
+#include "detail/diagnostics.hpp"
 #include "detail/protocol_checks.hpp"
 #include "fingerprint.hpp"
 #include "layout.hpp"

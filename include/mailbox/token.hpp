@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "abi.hpp"
+#include "detail/diagnostics.hpp"
 #include "fixed_text.hpp"
 #include "layout.hpp"
 #include "state_word.hpp"
@@ -384,8 +385,8 @@ class token {
   // Bytewise, so a trivially copyable type without a default constructor is
   // readable too.
   template <fixed_string Name>
-  requires names_a_scalar_payload_field<Layout, Name>
-  [[nodiscard, gnu::always_inline]] MAILBOX_HOST_DEVICE auto get() const noexcept {
+  requires(Layout::template has<Name>&& names_a_scalar_payload_field<Layout, Name>)
+      [[nodiscard, gnu::always_inline]] MAILBOX_HOST_DEVICE auto get() const noexcept {
     // (A deduced return type: spelt out, its substitution would fail before
     // the constraint does, and clang would report that instead of the field.)
     using T = typename Layout::template type_of<Name>;
@@ -406,8 +407,8 @@ class token {
   // converts to it without narrowing (see detail::stores_without_narrowing);
   // arrays are copied whole and must have the field's type exactly.
   template <fixed_string Name, class Value>
-  requires accepts_value_for<Layout, Name, Value>
-  [[gnu::always_inline]] MAILBOX_HOST_DEVICE void set(const Value& value) noexcept {
+  requires(Layout::template has<Name>&& accepts_value_for<Layout, Name, Value>)
+      [[gnu::always_inline]] MAILBOX_HOST_DEVICE void set(const Value& value) noexcept {
     using T = typename Layout::template type_of<Name>;
 #if defined(__CUDA_ARCH__)
     // Aligned for T, which cicc cannot see (see get()).
@@ -426,15 +427,15 @@ class token {
   // An array field, to read or write in place: a field_span, checked against
   // this token on every access (begin() and end() for a range-for).
   template <fixed_string Name>
-  requires names_an_array_payload_field<Layout, Name>
-  [[nodiscard, gnu::always_inline]] MAILBOX_HOST_DEVICE auto span() & noexcept {
+  requires(Layout::template has<Name>&& names_an_array_payload_field<Layout, Name>)
+      [[nodiscard, gnu::always_inline]] MAILBOX_HOST_DEVICE auto span() & noexcept {
     using array = typename Layout::template type_of<Name>;
     return field_span<std::remove_extent_t<array>, std::extent_v<array>, token>(this, field_address<Name>());
   }
 
   template <fixed_string Name>
-  requires names_an_array_payload_field<Layout, Name>
-  [[nodiscard, gnu::always_inline]] MAILBOX_HOST_DEVICE auto span() const& noexcept {
+  requires(Layout::template has<Name>&& names_an_array_payload_field<Layout, Name>)
+      [[nodiscard, gnu::always_inline]] MAILBOX_HOST_DEVICE auto span() const& noexcept {
     using array = typename Layout::template type_of<Name>;
     return field_span<const std::remove_extent_t<array>, std::extent_v<array>, token>(this,
                                                                                       field_address<Name>());
@@ -449,8 +450,8 @@ class token {
   // stays valid after publish() and the peer's next writes cannot change it
   // while it is read.
   template <fixed_string Name>
-  requires names_a_text_field<Layout, Name>
-  [[nodiscard]] MAILBOX_HOST_DEVICE auto text() const noexcept {
+  requires(Layout::template has<Name>&& names_a_text_field<Layout, Name>) [[nodiscard]] MAILBOX_HOST_DEVICE
+      auto text() const noexcept {
     constexpr std::size_t capacity = std::extent_v<typename Layout::template type_of<Name>>;
     const char* chars = reinterpret_cast<const char*>(field_address<Name>());
     return fixed_text<capacity>::copy_of(std::span<const char, capacity>(chars, capacity));
@@ -460,8 +461,8 @@ class token {
   // up to the end (no stale bytes follow). Returns how many characters were
   // stored: fewer than text.size() means it was cut.
   template <fixed_string Name>
-  MAILBOX_HOST_DEVICE std::size_t set_text(std::string_view text) noexcept requires
-      names_a_text_field<Layout, Name> {
+  MAILBOX_HOST_DEVICE std::size_t set_text(std::string_view text) noexcept
+      requires(Layout::template has<Name>&& names_a_text_field<Layout, Name>) {
     constexpr std::size_t capacity = std::extent_v<typename Layout::template type_of<Name>>;
     static_assert(capacity > 0);
 #if defined(__CUDA_ARCH__)
@@ -538,6 +539,33 @@ class token {
         this, field_address<Name>(), f);
   }
 
+  // get, set, span, text and set_text of a name the layout does not have:
+  // deleted, so that generic code's requires-expressions see false, with the
+  // message in Unknown, which the compiler prints in its "use of deleted
+  // function" error: the name and the closest payload field, as in
+  // mailbox::no_field_named<'e', 'r', 'o', 'r'>::did_you_mean<'e', 'r', 'r', 'o', 'r'>
+  // (detail/diagnostics.hpp). The source line is printed too, hence the
+  // comments. A correct name never computes Unknown.
+  template <fixed_string Name, class Unknown = detail::unknown_field_t<Layout, Name>>
+  requires(!Layout::template has<Name>) MAILBOX_HOST_DEVICE
+      auto get() const = delete;  // no such field: see Unknown
+
+  template <fixed_string Name, class Value, class Unknown = detail::unknown_field_t<Layout, Name>>
+  requires(!Layout::template has<Name>) MAILBOX_HOST_DEVICE
+      void set(const Value&) = delete;  // no such field: see Unknown
+
+  template <fixed_string Name, class Unknown = detail::unknown_field_t<Layout, Name>>
+  requires(!Layout::template has<Name>) MAILBOX_HOST_DEVICE
+      auto span() const& = delete;  // no such field: see Unknown
+
+  template <fixed_string Name, class Unknown = detail::unknown_field_t<Layout, Name>>
+  requires(!Layout::template has<Name>) MAILBOX_HOST_DEVICE
+      auto text() const = delete;  // no such field: see Unknown
+
+  template <fixed_string Name, class Unknown = detail::unknown_field_t<Layout, Name>>
+  requires(!Layout::template has<Name>) MAILBOX_HOST_DEVICE
+      auto set_text(std::string_view) = delete;  // no such field: see Unknown
+
   // Stores the next state with release semantics, handing the payload to
   // whoever acquires that state: every payload write made through this
   // token happens-before their reads. The token is spent afterwards.
@@ -574,6 +602,17 @@ class token {
     (void)checked_base();
     base_ = nullptr;
   }
+
+  // publish() and abandon() of an lvalue token: deleted, and the message says
+  // why (the compiler prints Why and the declaration's line, comment included,
+  // so each stays on one line).
+  // clang-format off
+  template <class Why = publish_consumes_the_token_write_std_move_t_publish>
+  MAILBOX_HOST_DEVICE void publish(state_type) const& = delete;  // publish() consumes the token: write std::move(t).publish(...)
+
+  template <class Why = abandon_consumes_the_token_write_std_move_t_abandon>
+  MAILBOX_HOST_DEVICE void abandon() const& = delete;  // abandon() consumes the token: write std::move(t).abandon()
+  // clang-format on
 
  private:
   friend class Mailbox<Layout>;
@@ -695,6 +734,17 @@ template <fixed_string Name, class Token>
 [[nodiscard]] MAILBOX_HOST_DEVICE auto span(Token& t) noexcept -> decltype(t.template span<Name>()) {
   return t.template span<Name>();
 }
+
+// The same for a name the layout does not have: deleted, with the message in
+// Unknown (see token's deleted accessors).
+template <fixed_string Name, class Layout, class Unknown = detail::unknown_field_t<Layout, Name>>
+requires(!Layout::template has<Name>) auto get(const token<Layout>&) = delete;  // no such field: see Unknown
+
+template <fixed_string Name, class Layout, class Value, class Unknown = detail::unknown_field_t<Layout, Name>>
+requires(!Layout::template has<Name>) void set(token<Layout>&, const Value&) = delete;  // no such field
+
+template <fixed_string Name, class Layout, class Unknown = detail::unknown_field_t<Layout, Name>>
+requires(!Layout::template has<Name>) auto span(token<Layout>&) = delete;  // no such field: see Unknown
 
 }  // namespace MAILBOX_ABI_NAMESPACE
 }  // namespace mailbox

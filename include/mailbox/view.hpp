@@ -265,16 +265,20 @@ class Mailbox {
   // release-stores 0. is_raised() tests the word for non-zero, so a flag
   // another language sets to any non-zero value counts as raised.
   template <fixed_string Name>
-  requires names_a_flag<Layout, Name>
-  [[gnu::always_inline]] MAILBOX_HOST_DEVICE void raise() const noexcept { store_flag<Name>(1); }
+  requires(Layout::template has<Name>&& names_a_flag<Layout, Name>) [[gnu::always_inline]] MAILBOX_HOST_DEVICE
+      void raise() const noexcept {
+    store_flag<Name>(1);
+  }
 
   template <fixed_string Name>
-  requires names_a_flag<Layout, Name>
-  [[gnu::always_inline]] MAILBOX_HOST_DEVICE void clear() const noexcept { store_flag<Name>(0); }
+  requires(Layout::template has<Name>&& names_a_flag<Layout, Name>) [[gnu::always_inline]] MAILBOX_HOST_DEVICE
+      void clear() const noexcept {
+    store_flag<Name>(0);
+  }
 
   template <fixed_string Name>
-  requires names_a_flag<Layout, Name>
-  [[nodiscard, gnu::always_inline]] MAILBOX_HOST_DEVICE bool is_raised() const noexcept {
+  requires(Layout::template has<Name>&& names_a_flag<Layout, Name>)
+      [[nodiscard, gnu::always_inline]] MAILBOX_HOST_DEVICE bool is_raised() const noexcept {
     using word = detail::word_for<typename Layout::template type_of<Name>>;
     // Pairs with the release-store of raise() or clear().
 #if defined(__CUDA_ARCH__)
@@ -284,6 +288,20 @@ class Mailbox {
                *std::launder(reinterpret_cast<const word*>(base_ + Layout::template offset_of<Name>))) != 0;
 #endif
   }
+
+  // The same of a name that is not a flag: deleted, with the message (the
+  // name and the closest flag) in Unknown, which the compiler prints.
+  template <fixed_string Name, class Unknown = detail::unknown_flag_t<Layout, Name>>
+  requires(!Layout::template is_flag<Name>) MAILBOX_HOST_DEVICE
+      void raise() const = delete;  // no such flag: see Unknown
+
+  template <fixed_string Name, class Unknown = detail::unknown_flag_t<Layout, Name>>
+  requires(!Layout::template is_flag<Name>) MAILBOX_HOST_DEVICE
+      void clear() const = delete;  // no such flag: see Unknown
+
+  template <fixed_string Name, class Unknown = detail::unknown_flag_t<Layout, Name>>
+  requires(!Layout::template is_flag<Name>) MAILBOX_HOST_DEVICE
+      bool is_raised() const = delete;  // no such flag: see Unknown
 
   // The checked wait of acquire(expected, policy, ...) for any set of
   // states: waits until accept(state) holds, reporting wait_error::

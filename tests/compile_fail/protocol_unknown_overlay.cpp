@@ -1,7 +1,7 @@
 // Compile-fail case: built with MAILBOX_COMPILE_FAIL it must fail with the
 // message below; built without, the corrected twin must compile.
 // expect: views<...> names an overlay the layout does not declare
-// expect: 't', 'a', 's', 'k', 's'
+// expect: no_overlay_named<'t', 'a', 's', 'k', 's'>::did_you_mean<'t', 'a', 's', 'k'>
 // expect: Step::request
 #include "protocol_common.hpp"
 

@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "../abi.hpp"
+#include "diagnostics.hpp"
 #include "../protocol_clauses.hpp"
 
 namespace mailbox {
@@ -284,8 +285,11 @@ struct protocol_checks {
   static constexpr bool check_views(std::index_sequence<I...>) {
     using diagnose = in_protocol_state<parts<Rule>::state>;
     using overlays = typename parts<Rule>::overlays;
-    return (diagnose::template view_is_an_overlay<contains(Layout::overlay_names, overlays::names[I]),
-                                                  typename overlays::template spelled_at<I>>() &&
+    // An unknown overlay is named with the closest overlay of the layout.
+    return (diagnose::template view_is_an_overlay<
+                contains(Layout::overlay_names, overlays::names[I]),
+                hint_for_spelled_t<contains(Layout::overlay_names, overlays::names[I]), no_overlay_named,
+                                   layout_overlay_names<Layout>, typename overlays::template spelled_at<I>>>() &&
             ... && true);
   }
 

@@ -18,5 +18,5 @@ __global__ void produce(Box box) {
   std::move(token).publish(Turn::full);
 }
 
-// expect: no instance of function template
+// expect: no instance of
 // expect: token<Layout>::set

@@ -18,6 +18,6 @@ __global__ void produce(Box box) {
   std::move(token).publish(Turn::full);
 }
 
-// expect: no instance of function template
 // expect: token<Layout>::set
-// expect: argument types are: (unsigned int)
+// expect: is a deleted function
+// expect: no_field_named<'v', 'a', 'l', 'e', 'u'>::did_you_mean<'v', 'a', 'l', 'u', 'e'>
