@@ -18,18 +18,18 @@ def main(peer, count):
                                      name=f"mailbox-pyparent-{os.getpid()}")
     worker = None
     try:
-        box = m.Handoff.initialize_with_header(shm.buf, m.Step.idle)
+        box = m.Handoff.initialize_with_header(shm.buf, m.Handoff.State.idle)
         worker = subprocess.Popen(peer + ["work", "/" + shm.name])
-        t = box.acquire(m.Step.idle, timeout=0)
+        t = box.acquire(m.Handoff.State.idle, timeout=0)
         for n in range(1, count + 1):
             write(t, request(n))
-            t.publish(m.Step.task_ready)
-            t = box.acquire(m.Step.task_done, timeout=60, alive=lambda: worker.poll() is None)
+            t.publish(m.Handoff.State.task_ready)
+            t = box.acquire(m.Handoff.State.task_done, timeout=60, alive=lambda: worker.poll() is None)
             bad = differences(t, reply(n))
             if bad:
                 print(f"handoff_parent.py: reply {n}: fields {bad} differ", file=sys.stderr)
                 return 1
-        t.publish(m.Step.shutdown)
+        t.publish(m.Handoff.State.shutdown)
         status = worker.wait(timeout=60)
         worker = None
         del t, box

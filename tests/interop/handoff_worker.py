@@ -15,8 +15,8 @@ def main(segment, count):
         box = m.Handoff.attach_with_header(shm.buf, timeout=60)
         n = 0
         while True:
-            t = box.acquire_any([m.Step.task_ready, m.Step.shutdown], timeout=60)
-            if t.state == m.Step.shutdown:
+            t = box.acquire_any([m.Handoff.State.task_ready, m.Handoff.State.shutdown], timeout=60)
+            if t.state == m.Handoff.State.shutdown:
                 break
             n += 1
             bad = differences(t, request(n))
@@ -24,7 +24,7 @@ def main(segment, count):
                 print(f"handoff_worker.py: request {n}: fields {bad} differ", file=sys.stderr)
                 return 1
             write(t, reply(n))
-            t.publish(m.Step.task_done)
+            t.publish(m.Handoff.State.task_done)
         del t, box  # release the buffer before closing the segment
         if n != count:
             print(f"handoff_worker.py: shutdown after {n} messages, expected {count}", file=sys.stderr)

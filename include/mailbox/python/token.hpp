@@ -1,0 +1,437 @@
+// Name.Token: exclusive access to a mailbox's payload, from the acquire
+// that saw the state to publish() or abandon(). It holds the library's C++
+// token and reaches the payload at the layout's offsets only while that
+// token is live; the C++ token is ended (published or abandoned) before it
+// is destroyed, so nothing here can abort the interpreter, however the
+// module was built.
+//
+//   with box.acquire(State.idle, timeout=2.0) as t:   # leaving unpublished: abandon + ResourceWarning
+//       t["arg0"] = 7; v = t["arg0"]
+//       with t.view("args") as args:                    # a memoryview of the field's bytes
+//           args[0] = 1
+//       t.publish(State.task_ready)                     # BufferError while a view is exported
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include "../abi.hpp"
+#include "convert.hpp"
+#include "objects.hpp"
+#include "rules.hpp"
+
+namespace mailbox::inline MAILBOX_ABI_NAMESPACE::python {
+
+namespace detail {
+
+inline token_object* as_token(PyObject* self) noexcept { return reinterpret_cast<token_object*>(self); }
+
+inline const state_codec& states_of(const token_object* t) noexcept {
+  return t->endpoint != nullptr ? *t->endpoint->states : *t->layout->states;
+}
+
+inline std::string token_owner_name(const token_object* t) {
+  return (t->endpoint != nullptr ? t->endpoint->name : t->layout->name) + " token";
+}
+
+// A token that holds the payload, in an open region; RuntimeError or
+// ValueError saying why not.
+inline bool token_usable(const token_object* t, const char* what) {
+  if (t->status != token_status::live) {
+    const char* how = t->status == token_status::published   ? "publish()"
+                      : t->status == token_status::abandoned ? "abandon()"
+                      : t->status == token_status::empty     ? "narrow() handed it on"
+                                                             : "";
+    fail(PyExc_RuntimeError, token_owner_name(t) + ": " + what + " after " + how +
+                                 ": a token is spent once it is published, abandoned or narrowed");
+    return false;
+  }
+  return region_open(t->box->region, token_owner_name(t) + ": " + what);
+}
+
+// The payload field `key` names; KeyError (or, through an endpoint, a
+// ProtocolError for a field the token's states do not view) otherwise.
+inline const field_desc* find_field(const token_object* t, PyObject* key) {
+  const layout_binding& l = *t->layout;
+  if (!PyUnicode_Check(key)) {
+    fail(PyExc_TypeError, token_owner_name(t) + ": field names are str, got " + type_name_of(key));
+    return nullptr;
+  }
+  PyObject* found = PyDict_GetItemWithError(l.field_index, key);  // borrowed
+  if (found == nullptr) {
+    if (PyErr_Occurred()) return nullptr;
+    std::string known;
+    for (const std::size_t i : l.payload) append_listed(known, l.fields[i].name, ", ");
+    std::string_view name;
+    if (!utf8_of(key, name)) return nullptr;
+    PyErr_SetObject(PyExc_KeyError,
+                    ref(PyUnicode_FromString((l.name + " has no payload field '" + std::string(name) +
+                                              "' (its payload fields: " + known + ")")
+                                                 .c_str()))
+                        .get());
+    return nullptr;
+  }
+  const field_desc& d = l.fields[PyLong_AsSize_t(found)];
+  if (d.role != field_role::payload) {
+    const std::string why =
+        d.role == field_role::state
+            ? "' is the state word, not a payload field: read it with state(), store it with "
+              "publish()"
+            : "' is a flag, not a payload field: raise_flag(), is_raised(), clear_flag()";
+    PyErr_SetObject(PyExc_KeyError,
+                    ref(PyUnicode_FromString((l.name + ": '" + std::string(d.name) + why).c_str())).get());
+    return nullptr;
+  }
+  if (t->endpoint != nullptr && !reaches(*t->endpoint, t->held, t->held_count, d, true)) return nullptr;
+  return &d;
+}
+
+inline PyObject* token_read(token_object* t, const field_desc& d) {
+  if (d.shape == field_shape::numbers) {
+    // Building the list may run Python code (a collection, a finalizer)
+    // that could publish this token: copy the elements out first.
+    const auto copy = std::make_unique<std::byte[]>(d.size);
+    if (!token_usable(t, "read")) return nullptr;
+    std::memcpy(copy.get(), t->base + d.offset, d.size);
+    return value_from(d, copy.get(), states_of(t));
+  }
+  if (!token_usable(t, "read")) return nullptr;
+  return value_from(d, t->base + d.offset, states_of(t));
+}
+
+inline PyObject* token_subscript(PyObject* self, PyObject* key) noexcept {
+  return guarded<PyObject*>(nullptr, [&]() -> PyObject* {
+    token_object* t = as_token(self);
+    if (!token_usable(t, "read")) return nullptr;
+    const field_desc* d = find_field(t, key);
+    if (d == nullptr) return nullptr;
+    return token_read(t, *d);
+  });
+}
+
+// t[name] = value: converted first (which may run Python code), stored only
+// if the token still holds the payload afterwards.
+inline int token_assign(PyObject* self, PyObject* key, PyObject* value) noexcept {
+  return guarded(-1, [&]() -> int {
+    token_object* t = as_token(self);
+    if (!token_usable(t, "write")) return -1;
+    const field_desc* d = find_field(t, key);
+    if (d == nullptr) return -1;
+    if (value == nullptr) {
+      return fail_status(PyExc_TypeError,
+                         t->layout->name + " field '" + std::string(d->name) + "' cannot be deleted");
+    }
+    staged_value staged;
+    if (!staged.stage(*d, value, place{t->layout->name, d})) return -1;
+    if (t->status != token_status::live) {
+      return fail_status(PyExc_RuntimeError,
+                         token_owner_name(t) + ": the token was spent while the value for '" +
+                             std::string(d->name) +
+                             "' was converted (its __index__, __float__ or items ran code that published or "
+                             "abandoned it); nothing was written");
+    }
+    if (!token_usable(t, "write")) return -1;
+    staged.store(t->base + d->offset, d->size);
+    return 0;
+  });
+}
+
+// Ends the token without publishing. `why` is for the warning; null: no
+// warning (an explicit abandon()).
+inline bool token_can_end(const token_object* t, const char* what) {
+  if (t->views > 0) {
+    fail(PyExc_BufferError, token_owner_name(t) + ": " + what + " while " + std::to_string(t->views) +
+                                " memoryview(s) of its fields still exist: release() them first (or use "
+                                "`with t.view(...) as v:`)");
+    return false;
+  }
+  return true;
+}
+
+inline void end_token(token_object* t, token_status how, std::uint64_t next) noexcept {
+  if (how == token_status::published) {
+    t->layout->ops->publish(t->cxx, next);
+  } else {
+    t->layout->ops->abandon(t->cxx);
+  }
+  t->status = how;
+}
+
+// The warning for a token that ends without publish(): it names the state
+// the mailbox stays in, which nobody else will take.
+inline void warn_abandoned(token_object* t, const char* how) noexcept {
+  PyObject *type = nullptr, *value = nullptr, *traceback = nullptr;
+  PyErr_Fetch(&type, &value, &traceback);
+  try {
+    const std::string message = token_owner_name(t) + " acquired in " + states_of(t).shown(t->acquired) +
+                                " " + how + " without publish(); abandoned: the mailbox stays in " +
+                                states_of(t).shown(t->acquired);
+    if (PyErr_WarnEx(PyExc_ResourceWarning, message.c_str(), 1) != 0) {
+      PyErr_WriteUnraisable(reinterpret_cast<PyObject*>(t));
+    }
+  } catch (...) {
+    PyErr_Clear();
+  }
+  PyErr_Restore(type, value, traceback);
+}
+
+inline PyObject* token_publish(PyObject* self, PyObject* state) noexcept {
+  return guarded<PyObject*>(nullptr, [&]() -> PyObject* {
+    token_object* t = as_token(self);
+    if (!token_usable(t, "publish()")) return nullptr;
+    const std::string where = token_owner_name(t) + ".publish(state)";
+    std::uint64_t next = 0;
+    // May run __index__: the checks below come after it.
+    if (!states_of(t).from_python(state, next, where)) return nullptr;
+    if (states_of(t).uses_waiter_mark(next)) {
+      return fail(PyExc_ValueError, where + ": " + repr_of(state) +
+                                        " uses the top bit of the state word, which marks a sleeping waiter "
+                                        "in a layout with blocking_waiters");
+    }
+    if (!t->layout->ops->is_valid_state(next)) {
+      return fail(PyExc_ValueError,
+                  where + ": " + repr_of(state) + " is not one of the layout's valid_states");
+    }
+    if (t->endpoint != nullptr && !allows_next(*t->endpoint, t->held, t->held_count, next)) return nullptr;
+    if (!token_usable(t, "publish()") || !token_can_end(t, "publish()")) return nullptr;
+    end_token(t, token_status::published, next);
+    Py_RETURN_NONE;
+  });
+}
+
+inline PyObject* token_abandon(PyObject* self, PyObject*) noexcept {
+  return guarded<PyObject*>(nullptr, [&]() -> PyObject* {
+    token_object* t = as_token(self);
+    if (!token_usable(t, "abandon()")) return nullptr;
+    if (!token_can_end(t, "abandon()")) return nullptr;
+    end_token(t, token_status::abandoned, 0);
+    Py_RETURN_NONE;
+  });
+}
+
+inline PyObject* token_enter(PyObject* self, PyObject*) noexcept {
+  token_object* t = as_token(self);
+  if (!token_usable(t, "with")) return nullptr;
+  Py_INCREF(self);
+  return self;
+}
+
+// Leaving a `with` block: a token not yet published or abandoned is
+// abandoned, with a ResourceWarning; an exception leaving the block goes
+// on (never suppressed).
+inline PyObject* token_exit(PyObject* self, PyObject* const* args, Py_ssize_t nargs) noexcept {
+  token_object* t = as_token(self);
+  if (t->status == token_status::live) {
+    if (!token_can_end(t, "leaving its with block")) return nullptr;
+    end_token(t, token_status::abandoned, 0);
+    const bool raised = nargs > 0 && args[0] != Py_None;
+    warn_abandoned(t, raised ? "left its with block by an exception" : "left its with block");
+    if (PyErr_Occurred()) return nullptr;
+  }
+  Py_RETURN_FALSE;
+}
+
+// A token dropped while it holds the payload (no `with`, no publish, no
+// abandon; an exception unwinding past it; still held at interpreter exit).
+inline void token_finalize(PyObject* self) noexcept {
+  token_object* t = as_token(self);
+  if (t->status != token_status::live) return;
+  end_token(t, token_status::abandoned, 0);
+  warn_abandoned(t, "was dropped");
+}
+
+inline void token_dealloc(PyObject* self) noexcept {
+  if (PyObject_CallFinalizerFromDealloc(self) < 0) return;  // resurrected
+  token_object* t = as_token(self);
+  if (t->status == token_status::live) end_token(t, token_status::abandoned, 0);
+  Py_XDECREF(reinterpret_cast<PyObject*>(t->box));
+  PyTypeObject* type = Py_TYPE(self);
+  type->tp_free(self);
+  Py_DECREF(type);
+}
+
+// t.view(name): a memoryview of the field's bytes, typed by its element.
+inline PyObject* token_view(PyObject* self, PyObject* key) noexcept {
+  return guarded<PyObject*>(nullptr, [&]() -> PyObject* {
+    token_object* t = as_token(self);
+    if (!token_usable(t, "view()")) return nullptr;
+    const field_desc* d = find_field(t, key);
+    if (d == nullptr) return nullptr;
+    PyTypeObject* type = t->layout->buffer_type;
+    ref exporter(type->tp_alloc(type, 0));
+    if (!exporter) return nullptr;
+    auto* e = reinterpret_cast<field_buffer_object*>(exporter.get());
+    Py_INCREF(self);
+    e->token = t;
+    e->field = d;
+    e->memory = nullptr;
+    // The shape: a numeric array's extents (deeper ones flattened), one
+    // element for a scalar; text, bytes and records are their bytes.
+    const bool numbers = is_number(d->kind);
+    std::size_t ndim = 1;
+    if (!numbers) {
+      e->shape[0] = static_cast<Py_ssize_t>(d->size);
+    } else if (d->rank == 0 || d->rank > max_view_rank) {
+      e->shape[0] = static_cast<Py_ssize_t>(d->count);
+    } else {
+      ndim = d->rank;
+      for (std::size_t r = 0; r < ndim; ++r) e->shape[r] = static_cast<Py_ssize_t>(d->extents[r]);
+    }
+    Py_ssize_t stride = numbers ? static_cast<Py_ssize_t>(d->element_size) : 1;
+    for (std::size_t r = ndim; r-- > 0;) {
+      e->strides[r] = stride;
+      stride *= e->shape[r];
+    }
+    for (std::size_t r = ndim; r <= max_view_rank; ++r) e->shape[r] = e->strides[r] = 0;
+    return PyMemoryView_FromObject(exporter.get());
+  });
+}
+
+inline int field_buffer_get(PyObject* self, Py_buffer* view, int flags) noexcept {
+  auto* e = reinterpret_cast<field_buffer_object*>(self);
+  token_object* t = e->token;
+  if (t->status != token_status::live || t->box->region->f.memory == nullptr) {
+    PyErr_SetString(PyExc_BufferError,
+                    "mailbox: the token of this field view was spent or its region closed");
+    view->obj = nullptr;
+    return -1;
+  }
+  const field_desc& d = *e->field;
+  std::byte* at = t->base + d.offset;
+  if ((flags & PyBUF_ND) != PyBUF_ND) {
+    // A plain bytes request (PyBUF_SIMPLE): the field's bytes.
+    if (PyBuffer_FillInfo(view, self, at, static_cast<Py_ssize_t>(d.size), 0, flags) != 0) return -1;
+  } else {
+    std::size_t ndim = 0;
+    while (ndim <= max_view_rank && e->shape[ndim] != 0) ++ndim;
+    view->buf = at;
+    view->obj = self;
+    Py_INCREF(self);
+    view->len = static_cast<Py_ssize_t>(d.size);
+    view->readonly = 0;
+    view->itemsize = is_number(d.kind) ? static_cast<Py_ssize_t>(d.element_size) : 1;
+    // Py_buffer's format is not const; its readers never write it.
+    view->format = (flags & PyBUF_FORMAT) == PyBUF_FORMAT ? const_cast<char*>(d.format) : nullptr;
+    view->ndim = static_cast<int>(ndim);
+    view->shape = e->shape;
+    view->strides = (flags & PyBUF_STRIDES) == PyBUF_STRIDES ? e->strides : nullptr;
+    view->suboffsets = nullptr;
+    view->internal = nullptr;
+  }
+  ++t->views;
+  pinned_memory* memory = t->box->region->f.memory;
+  ++memory->pins;
+  e->memory = memory;
+  return 0;
+}
+
+inline void field_buffer_release(PyObject* self, Py_buffer*) noexcept {
+  auto* e = reinterpret_cast<field_buffer_object*>(self);
+  --e->token->views;
+  unpin(e->memory);
+  e->memory = nullptr;
+}
+
+inline void field_buffer_dealloc(PyObject* self) noexcept {
+  auto* e = reinterpret_cast<field_buffer_object*>(self);
+  Py_XDECREF(reinterpret_cast<PyObject*>(e->token));
+  PyTypeObject* type = Py_TYPE(self);
+  type->tp_free(self);
+  Py_DECREF(type);
+}
+
+inline PyObject* token_keys(PyObject* self, PyObject*) noexcept {
+  return guarded<PyObject*>(nullptr, [&]() -> PyObject* {
+    const token_object* t = as_token(self);
+    ref names(PyList_New(0));
+    if (!names) return nullptr;
+    for (const std::size_t i : t->layout->payload) {
+      const field_desc& d = t->layout->fields[i];
+      if (t->endpoint != nullptr && !reaches(*t->endpoint, t->held, t->held_count, d, false)) continue;
+      ref name(PyUnicode_FromStringAndSize(d.name.data(), static_cast<Py_ssize_t>(d.name.size())));
+      if (!name || PyList_Append(names.get(), name.get()) != 0) return nullptr;
+    }
+    return names.release();
+  });
+}
+
+inline PyObject* token_state(PyObject* self, void*) noexcept {
+  const token_object* t = as_token(self);
+  if (!token_usable(t, "state")) return nullptr;
+  return states_of(t).to_python(t->acquired);
+}
+
+inline PyObject* token_published(PyObject* self, void*) noexcept {
+  return PyBool_FromLong(as_token(self)->status == token_status::published);
+}
+
+inline PyObject* token_abandoned(PyObject* self, void*) noexcept {
+  return PyBool_FromLong(as_token(self)->status == token_status::abandoned);
+}
+
+inline PyObject* token_repr(PyObject* self) noexcept {
+  return guarded<PyObject*>(nullptr, [&]() -> PyObject* {
+    const token_object* t = as_token(self);
+    std::string text = "<" + token_owner_name(t) + ", ";
+    switch (t->status) {
+      case token_status::live:
+        text += "acquired in " + states_of(t).shown(t->acquired);
+        break;
+      case token_status::published:
+        text += "published";
+        break;
+      case token_status::abandoned:
+        text += "abandoned";
+        break;
+      case token_status::empty:
+        text += "narrowed";
+        break;
+    }
+    return PyUnicode_FromString((text + ">").c_str());
+  });
+}
+
+// t.narrow(state), an endpoint token's: the token for the one state it was
+// acquired in, taking over from this one (spent); None if it was acquired
+// in another of its states.
+inline PyObject* token_narrow(PyObject* self, PyObject* state) noexcept {
+  return guarded<PyObject*>(nullptr, [&]() -> PyObject* {
+    token_object* t = as_token(self);
+    const endpoint_binding& e = *t->endpoint;
+    std::uint64_t s = 0;
+    if (!e.states->from_python(state, s, token_owner_name(t) + ".narrow(state)")) return nullptr;
+    if (!token_usable(t, "narrow()")) return nullptr;
+    bool held = false;
+    for (std::size_t i = 0; i < t->held_count; ++i) held = held || t->held[i] == s;
+    if (!held) {
+      return protocol_fail(e, " token: narrow(" + e.states->shown(s) +
+                                  ") names a state the token was not acquired for (" +
+                                  e.states->shown(t->held, t->held_count, ", ") + ")");
+    }
+    if (s != t->acquired) Py_RETURN_NONE;
+    if (!token_can_end(t, "narrow()")) return nullptr;
+    PyTypeObject* type = Py_TYPE(self);
+    ref narrowed(type->tp_alloc(type, 0));
+    if (!narrowed) return nullptr;
+    token_object* n = as_token(narrowed.get());
+    n->layout = t->layout;
+    n->endpoint = t->endpoint;
+    Py_INCREF(reinterpret_cast<PyObject*>(t->box));
+    n->box = t->box;
+    n->base = t->base;
+    n->acquired = s;
+    n->held_count = 1;
+    n->held[0] = s;
+    t->layout->ops->move(t->cxx, n->cxx);
+    n->status = token_status::live;
+    t->status = token_status::empty;
+    return narrowed.release();
+  });
+}
+
+}  // namespace detail
+
+}  // namespace mailbox::inline MAILBOX_ABI_NAMESPACE::python
