@@ -40,7 +40,7 @@ inline constexpr std::chrono::milliseconds signal_check_interval{20};
 inline constexpr std::chrono::microseconds spin_holding_gil{20};
 
 // A timeout in seconds (None: forever) as a deadline.
-inline bool deadline_after(PyObject* timeout, const std::string& who, deadline& out) {
+inline bool deadline_after(PyObject* timeout, const who& who, deadline& out) {
   if (timeout == nullptr || timeout == Py_None) {
     out = no_deadline;
     return true;
@@ -67,8 +67,8 @@ inline bool deadline_after(PyObject* timeout, const std::string& who, deadline& 
 }
 
 // How to wait: policy= and spins= keyword arguments.
-inline bool wait_policy_from(const layout_binding& l, PyObject* policy, PyObject* spins,
-                             const std::string& who, wait_request& out) {
+inline bool wait_policy_from(const layout_binding& l, PyObject* policy, PyObject* spins, const who& who,
+                             wait_request& out) {
   out.policy = l.ops->blocking && mailbox::detail::has_futex ? policy_kind::spin_then_block
                                                              : policy_kind::spin_then_yield;
   if (policy != nullptr && policy != Py_None) {
@@ -133,8 +133,8 @@ inline PyObject* filled(ref& token, std::uint64_t state) noexcept {
   return token.release();
 }
 
-inline std::string who_of(const box_object* box, const endpoint_binding* e, const char* method) {
-  return (e != nullptr ? e->name : box->layout->name) + "." + method;
+inline who who_of(const box_object* box, const endpoint_binding* e, std::string_view method) {
+  return who{e != nullptr ? std::string_view(e->name) : std::string_view(box->layout->name), ".", method};
 }
 
 // The wait behind acquire and acquire_any (of a mailbox or an endpoint):
@@ -145,7 +145,7 @@ inline PyObject* acquire_token(box_object* box, const endpoint_binding* e, const
                                std::size_t count, PyObject* timeout, PyObject* alive, PyObject* policy,
                                PyObject* spins, const char* method) {
   const layout_binding& l = *box->layout;
-  const std::string who = who_of(box, e, method);
+  const who who = who_of(box, e, method);
   wait_request request;
   deadline until{};
   if (!deadline_after(timeout, who, until) || !wait_policy_from(l, policy, spins, who, request))
@@ -239,7 +239,7 @@ inline PyObject* acquire_token(box_object* box, const endpoint_binding* e, const
 }
 
 // The states of acquire_any(states): a sequence of 1 to max_wanted.
-inline bool states_from(const state_codec& states, PyObject* sequence, const std::string& who,
+inline bool states_from(const state_codec& states, PyObject* sequence, const who& who,
                         std::uint64_t (&out)[max_wanted], std::size_t& count) {
   ref items(PySequence_Fast(sequence, (who + " takes a sequence of states").c_str()));
   if (!items) return false;
@@ -259,7 +259,7 @@ inline bool states_from(const state_codec& states, PyObject* sequence, const std
 inline PyObject* box_state(PyObject* self, PyObject*) noexcept {
   return guarded<PyObject*>(nullptr, [&]() -> PyObject* {
     box_object* box = as_box(self);
-    if (!region_open(box->region, box->layout->name + ".state()")) return nullptr;
+    if (!region_open(box->region, who{box->layout->name, ".state()"})) return nullptr;
     return box->layout->states->to_python(box->layout->ops->state(box->base));
   });
 }
@@ -269,8 +269,8 @@ inline PyObject* box_try_acquire(PyObject* self, PyObject* state) noexcept {
     box_object* box = as_box(self);
     const layout_binding& l = *box->layout;
     std::uint64_t s = 0;
-    if (!l.states->from_python(state, s, l.name + ".try_acquire(state)")) return nullptr;
-    if (!region_open(box->region, l.name + ".try_acquire")) return nullptr;
+    if (!l.states->from_python(state, s, who{l.name, ".try_acquire(state)"})) return nullptr;
+    if (!region_open(box->region, who{l.name, ".try_acquire"})) return nullptr;
     ref token(reinterpret_cast<PyObject*>(new_token(box, nullptr)));
     if (!token) return nullptr;
     token_object* t = as_token(token.get());
@@ -291,7 +291,7 @@ inline PyObject* box_acquire(PyObject* self, PyObject* const* args, Py_ssize_t n
     PyObject* a[5];
     if (!parse_arguments("acquire", args, nargs, kwnames, wait_keywords, 3, 1, a)) return nullptr;
     std::uint64_t s = 0;
-    if (!box->layout->states->from_python(a[0], s, box->layout->name + ".acquire(state)")) return nullptr;
+    if (!box->layout->states->from_python(a[0], s, who{box->layout->name, ".acquire(state)"})) return nullptr;
     return acquire_token(box, nullptr, &s, 1, a[1], a[2], a[3], a[4], "acquire");
   });
 }
@@ -304,7 +304,7 @@ inline PyObject* box_acquire_any(PyObject* self, PyObject* const* args, Py_ssize
     if (!parse_arguments("acquire_any", args, nargs, kwnames, wait_any_keywords, 3, 1, a)) return nullptr;
     std::uint64_t wanted[max_wanted];
     std::size_t count = 0;
-    if (!states_from(*box->layout->states, a[0], box->layout->name + ".acquire_any", wanted, count))
+    if (!states_from(*box->layout->states, a[0], who{box->layout->name, ".acquire_any"}, wanted, count))
       return nullptr;
     return acquire_token(box, nullptr, wanted, count, a[1], a[2], a[3], a[4], "acquire_any");
   });
@@ -334,7 +334,7 @@ enum class flag_action { raise, clear, test };
 
 inline PyObject* flag_call(box_object* box, PyObject* name, flag_action action) {
   const flag_ops* f = find_flag(*box->layout, name);
-  if (f == nullptr || !region_open(box->region, box->layout->name + " flag")) return nullptr;
+  if (f == nullptr || !region_open(box->region, who{box->layout->name, " flag"})) return nullptr;
   switch (action) {
     case flag_action::raise:
       f->raise(box->base);
@@ -361,14 +361,13 @@ inline PyObject* box_is_raised(PyObject* self, PyObject* name) noexcept {
 // The states of try_transition(from_state, to_state); `to` is checked as
 // publish() checks a state.
 inline bool transition_states(const box_object* box, const state_codec& states, PyObject* const* args,
-                              Py_ssize_t nargs, const std::string& who, std::uint64_t& from,
-                              std::uint64_t& to) {
+                              Py_ssize_t nargs, const who& who, std::uint64_t& from, std::uint64_t& to) {
   if (nargs != 2) {
     fail(PyExc_TypeError, who + " takes 2 arguments (from_state, to_state)");
     return false;
   }
-  if (!states.from_python(args[0], from, who + "(from_state)") ||
-      !states.from_python(args[1], to, who + "(to_state)")) {
+  if (!states.from_python(args[0], from, detail::who{who.first, who.second, "(from_state)"}) ||
+      !states.from_python(args[1], to, detail::who{who.first, who.second, "(to_state)"})) {
     return false;
   }
   if (states.uses_waiter_mark(to)) {
@@ -387,7 +386,7 @@ inline PyObject* box_try_transition(PyObject* self, PyObject* const* args, Py_ss
   return guarded<PyObject*>(nullptr, [&]() -> PyObject* {
     box_object* box = as_box(self);
     std::uint64_t from = 0, to = 0;
-    if (!transition_states(box, *box->layout->states, args, nargs, box->layout->name + ".try_transition",
+    if (!transition_states(box, *box->layout->states, args, nargs, who{box->layout->name, ".try_transition"},
                            from, to)) {
       return nullptr;
     }

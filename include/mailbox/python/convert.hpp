@@ -65,7 +65,7 @@ inline bool integer_into(PyObject* value, bool is_signed, std::size_t size, std:
                          const place& where) {
   ref index;
   PyObject* number = value;
-  if (!PyLong_CheckExact(value)) {
+  if (!PyLong_Check(value)) {  // an int or a subclass (State) is read as it is: no Python code runs
     if (PyFloat_Check(value) || !PyIndex_Check(value)) {
       fail(PyExc_TypeError, where.text() + " takes an int, got " + type_name_of(value));
       return false;

@@ -57,6 +57,13 @@ struct field_desc {
   std::size_t rank = 0;
   std::array<std::size_t, max_view_rank> extents{};
   const char* format = "B";  // the struct module's code of one element, for memoryviews
+  // What t.view(name) shows: a numeric array's extents (deeper than
+  // max_view_rank: flat), one element for a scalar, the bytes of text, byte
+  // arrays and records; C-contiguous strides.
+  std::size_t view_ndim = 1;
+  std::size_t view_itemsize = 1;
+  std::array<std::ptrdiff_t, max_view_rank> view_shape{};
+  std::array<std::ptrdiff_t, max_view_rank> view_strides{};
 };
 
 namespace detail {
@@ -107,6 +114,25 @@ constexpr void fill_extents(field_desc& d, std::size_t dimension) {
   }
 }
 
+constexpr void fill_view(field_desc& d) {
+  const bool numbers = is_number(d.kind);
+  d.view_ndim = 1;
+  if (!numbers) {
+    d.view_shape[0] = static_cast<std::ptrdiff_t>(d.size);
+  } else if (d.rank == 0 || d.rank > max_view_rank) {
+    d.view_shape[0] = static_cast<std::ptrdiff_t>(d.count);
+  } else {
+    d.view_ndim = d.rank;
+    for (std::size_t r = 0; r < d.rank; ++r) d.view_shape[r] = static_cast<std::ptrdiff_t>(d.extents[r]);
+  }
+  d.view_itemsize = numbers ? d.element_size : 1;
+  std::ptrdiff_t stride = static_cast<std::ptrdiff_t>(d.view_itemsize);
+  for (std::size_t r = d.view_ndim; r-- > 0;) {
+    d.view_strides[r] = stride;
+    stride *= d.view_shape[r];
+  }
+}
+
 template <class T, class State>
 constexpr field_desc describe_member(const field_info& info, field_role role) {
   using E = std::remove_all_extents_t<T>;
@@ -134,7 +160,8 @@ constexpr field_desc describe_member(const field_info& info, field_role role) {
   } else {
     d.shape = is_number(d.kind) ? field_shape::numbers : field_shape::opaque;
   }
-  // A record element is shown as its bytes: one more, innermost dimension.
+  fill_view(d);
+  // Records, text and bytes are shown as their bytes.
   if (d.kind == element_kind::record || d.kind == element_kind::character || d.kind == element_kind::byte) {
     d.format = "B";
   } else {

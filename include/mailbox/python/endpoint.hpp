@@ -76,7 +76,7 @@ inline void endpoint_dealloc(PyObject* self) noexcept {
 inline PyObject* endpoint_state(PyObject* self, PyObject*) noexcept {
   return guarded<PyObject*>(nullptr, [&]() -> PyObject* {
     const endpoint_object* p = as_endpoint(self);
-    if (!region_open(p->box->region, p->endpoint->name + ".state()")) return nullptr;
+    if (!region_open(p->box->region, who{p->endpoint->name, ".state()"})) return nullptr;
     return p->endpoint->states->to_python(p->box->layout->ops->state(p->box->base));
   });
 }
@@ -86,10 +86,11 @@ inline PyObject* endpoint_try_acquire(PyObject* self, PyObject* state) noexcept 
     const endpoint_object* p = as_endpoint(self);
     const endpoint_binding& e = *p->endpoint;
     std::uint64_t s = 0;
-    if (!e.states->from_python(state, s, e.name + ".try_acquire(state)") || !may_take(e, s, "try_acquire")) {
+    if (!e.states->from_python(state, s, who{e.name, ".try_acquire(state)"}) ||
+        !may_take(e, s, "try_acquire")) {
       return nullptr;
     }
-    if (!region_open(p->box->region, e.name + ".try_acquire")) return nullptr;
+    if (!region_open(p->box->region, who{e.name, ".try_acquire"})) return nullptr;
     ref token(reinterpret_cast<PyObject*>(new_token(p->box, &e)));
     if (!token) return nullptr;
     token_object* t = as_token(token.get());
@@ -108,7 +109,7 @@ inline PyObject* endpoint_acquire(PyObject* self, PyObject* const* args, Py_ssiz
     PyObject* a[5];
     if (!parse_arguments("acquire", args, nargs, kwnames, wait_keywords, 3, 1, a)) return nullptr;
     std::uint64_t s = 0;
-    if (!e.states->from_python(a[0], s, e.name + ".acquire(state)") || !may_take(e, s, "acquire"))
+    if (!e.states->from_python(a[0], s, who{e.name, ".acquire(state)"}) || !may_take(e, s, "acquire"))
       return nullptr;
     return acquire_token(p->box, &e, &s, 1, a[1], a[2], a[3], a[4], "acquire");
   });
@@ -123,7 +124,7 @@ inline PyObject* endpoint_acquire_any(PyObject* self, PyObject* const* args, Py_
     if (!parse_arguments("acquire_any", args, nargs, kwnames, wait_any_keywords, 3, 1, a)) return nullptr;
     std::uint64_t wanted[max_wanted];
     std::size_t count = 0;
-    if (!states_from(*e.states, a[0], e.name + ".acquire_any", wanted, count)) return nullptr;
+    if (!states_from(*e.states, a[0], who{e.name, ".acquire_any"}, wanted, count)) return nullptr;
     for (std::size_t i = 0; i < count; ++i) {
       if (!may_take(e, wanted[i], "acquire_any")) return nullptr;
     }
@@ -136,7 +137,7 @@ inline PyObject* endpoint_try_transition(PyObject* self, PyObject* const* args, 
     const endpoint_object* p = as_endpoint(self);
     const endpoint_binding& e = *p->endpoint;
     std::uint64_t from = 0, to = 0;
-    if (!transition_states(p->box, *e.states, args, nargs, e.name + ".try_transition", from, to))
+    if (!transition_states(p->box, *e.states, args, nargs, who{e.name, ".try_transition"}, from, to))
       return nullptr;
     const state_rule* r = rule_for(e, from);
     if (r == nullptr || !contains(r->owners, e.role)) {

@@ -168,6 +168,8 @@ inline PyTypeObject* make_token_type(std::deque<std::string>& names, const std::
                     {Py_tp_getset, token_getset},
                     {Py_mp_subscript, reinterpret_cast<void*>(&token_subscript)},
                     {Py_mp_ass_subscript, reinterpret_cast<void*>(&token_assign)},
+                    {Py_bf_getbuffer, reinterpret_cast<void*>(&token_get_buffer)},
+                    {Py_bf_releasebuffer, reinterpret_cast<void*>(&token_release_buffer)},
                     {Py_tp_doc, const_cast<char*>(doc)}},
                    false);
 }
@@ -258,13 +260,6 @@ inline int add_binding(PyObject* module, layout_binding& l) {
       make_token_type(l.type_names, l.module_name, l.name + ".Token", token_methods,
                       "Exclusive access to the payload until publish() or abandon(); a context manager.");
   if (l.token_type == nullptr) return -1;
-  l.buffer_type =
-      make_type(l.type_names, l.module_name, l.name + "._FieldBuffer", sizeof(field_buffer_object),
-                {{Py_tp_dealloc, reinterpret_cast<void*>(&field_buffer_dealloc)},
-                 {Py_bf_getbuffer, reinterpret_cast<void*>(&field_buffer_get)},
-                 {Py_bf_releasebuffer, reinterpret_cast<void*>(&field_buffer_release)}},
-                false);
-  if (l.buffer_type == nullptr) return -1;
   l.region_type =
       make_type(l.type_names, l.module_name, l.name + ".Region", sizeof(region_object),
                 {{Py_tp_dealloc, reinterpret_cast<void*>(&region_dealloc)},

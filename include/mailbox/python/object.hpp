@@ -61,6 +61,23 @@ class ref {
   PyObject* object_ = nullptr;
 };
 
+// Who reports an error, for its message: up to three pieces, joined only
+// when a message is made, so that the paths that succeed build no strings.
+struct who {
+  std::string_view first;
+  std::string_view second = {};
+  std::string_view third = {};
+
+  [[nodiscard]] std::string text() const {
+    std::string out;
+    out.reserve(first.size() + second.size() + third.size());
+    out.append(first).append(second).append(third);
+    return out;
+  }
+};
+
+inline std::string operator+(const who& w, std::string_view tail) { return w.text().append(tail); }
+
 // Sets a Python exception; returns nullptr so that a function can
 // `return fail(...)`. The message is copied.
 inline PyObject* fail(PyObject* type, const std::string& message) noexcept {

@@ -100,21 +100,13 @@ struct token_object {
   std::byte* base;
   std::uint64_t acquired;  // the state it was acquired in
   token_status status;
-  Py_ssize_t views;  // memoryviews of its fields still exported
+  Py_ssize_t views;             // memoryviews of its fields still exported
+  const field_desc* exporting;  // the field t.view() is making a memoryview of, for a moment
   // An endpoint's token: the states it acts for (several after
   // acquire_any, until narrow()).
   std::size_t held_count;
   std::uint64_t held[max_wanted];
   token_slot cxx;  // the C++ token, while status is live
-};
-
-// The exporter behind t.view(name): one field of one token.
-struct field_buffer_object {
-  PyObject_HEAD token_object* token;  // strong
-  const field_desc* field;
-  pinned_memory* memory;  // pinned while exported
-  Py_ssize_t strides[max_view_rank + 1];
-  Py_ssize_t shape[max_view_rank + 1];
 };
 
 struct endpoint_object {
@@ -136,7 +128,6 @@ struct layout_binding {
   PyTypeObject* box_type = nullptr;
   PyTypeObject* token_type = nullptr;
   PyTypeObject* region_type = nullptr;
-  PyTypeObject* buffer_type = nullptr;
   PyObject* header_error = nullptr;
   PyObject* fingerprint_mismatch = nullptr;
   PyObject* peer_gone = nullptr;
@@ -153,9 +144,10 @@ struct layout_binding {
 
 namespace detail {
 
-inline bool region_open(const region_object* r, const std::string& who) {
-  if (r->f.memory != nullptr) return true;
-  fail(PyExc_ValueError, who + ": the region is closed");
+inline bool region_open(const region_object* r, const who& w) {
+  if (r->f.memory != nullptr) [[likely]]
+    return true;
+  fail(PyExc_ValueError, w + ": the region is closed");
   return false;
 }
 

@@ -121,7 +121,7 @@ inline PyObject* region_item(PyObject* self, Py_ssize_t index) noexcept {
       return fail(PyExc_IndexError, r->f.layout->name + " region: index " + std::to_string(index) +
                                         " out of range for " + std::to_string(r->f.count) + " mailboxes");
     }
-    if (!region_open(r, r->f.layout->name + " region[" + std::to_string(index) + "]")) return nullptr;
+    if (!region_open(r, who{r->f.layout->name, " region[]"})) return nullptr;
     return new_box(r, static_cast<std::size_t>(index));
   });
 }
@@ -136,7 +136,7 @@ inline PyObject* region_close(PyObject* self, PyObject*) noexcept {
 
 inline PyObject* region_enter(PyObject* self, PyObject*) noexcept {
   region_object* r = as_region(self);
-  if (!region_open(r, r->f.layout->name + " region: with")) return nullptr;
+  if (!region_open(r, who{r->f.layout->name, " region: with"})) return nullptr;
   Py_INCREF(self);
   return self;
 }
@@ -268,7 +268,7 @@ inline PyObject* initialize_buffer(PyObject* cls, PyObject* const* args, Py_ssiz
   if (!parse_arguments(method, args, nargs, kwnames, initialize_keywords, 3, 2, a)) return nullptr;
   std::uint64_t first = 0;
   const std::string who = l->name + "." + method + "(state)";
-  if (!l->states->from_python(a[1], first, who)) return nullptr;
+  if (!l->states->from_python(a[1], first, detail::who{who})) return nullptr;
   if (l->states->uses_waiter_mark(first)) {
     return fail(PyExc_ValueError,
                 who + ": " + repr_of(a[1]) +
@@ -343,7 +343,7 @@ inline PyObject* box_attach_with_header(PyObject* cls, PyObject* const* args, Py
     if (!parse_arguments("attach_with_header", args, nargs, kwnames, attach_keywords, 3, 1, a))
       return nullptr;
     deadline until = wait_clock::now();  // timeout=0.0: no wait
-    if (a[1] != nullptr && !deadline_after(a[1], l->name + ".attach_with_header", until)) return nullptr;
+    if (a[1] != nullptr && !deadline_after(a[1], who{l->name, ".attach_with_header"}, until)) return nullptr;
     std::span<std::byte> bytes;
     auto memory = buffer_at(*l, a[0], a[2], bytes);
     if (!memory) return nullptr;

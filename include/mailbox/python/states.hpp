@@ -140,7 +140,14 @@ class state_codec {
   // with __index__, in the range of the state word's type. Writes the word's
   // bits; false with TypeError or OverflowError naming `where` otherwise.
   // __index__ may run Python code: callers convert before they act.
-  bool from_python(PyObject* value, std::uint64_t& bits, const std::string& where) const {
+  bool from_python(PyObject* value, std::uint64_t& bits, const detail::who& where) const {
+    if (PyLong_Check(value)) {
+      // An int, or a State member (an int subclass): read as it is, no
+      // Python code runs.
+      int overflow = 0;
+      const long long small = PyLong_AsLongLongAndOverflow(value, &overflow);
+      if (overflow == 0 && fits(small, bits)) return true;
+    }
     if (PyFloat_Check(value) || !PyIndex_Check(value)) {
       detail::fail(PyExc_TypeError, where + " takes a state (an int" +
                                         std::string(enum_type_ != nullptr ? " or a State member" : "") +
@@ -152,20 +159,9 @@ class state_codec {
     int overflow = 0;
     const long long small = PyLong_AsLongLongAndOverflow(index.get(), &overflow);
     if (small == -1 && PyErr_Occurred()) return false;
-    const bool wide = word_.size == 8;
     if (overflow == 0) {
-      const long long low = word_.is_signed ? (wide ? std::numeric_limits<long long>::min()
-                                                    : std::numeric_limits<std::int32_t>::min())
-                                            : 0;
-      const long long high =
-          word_.is_signed
-              ? (wide ? std::numeric_limits<long long>::max() : std::numeric_limits<std::int32_t>::max())
-              : (wide ? std::numeric_limits<long long>::max() : std::numeric_limits<std::uint32_t>::max());
-      if (small >= low && small <= high) {
-        bits = static_cast<std::uint64_t>(small) & (wide ? ~std::uint64_t{0} : std::uint64_t{0xffffffff});
-        return true;
-      }
-    } else if (overflow > 0 && wide && !word_.is_signed) {
+      if (fits(small, bits)) return true;
+    } else if (overflow > 0 && word_.size == 8 && !word_.is_signed) {
       const unsigned long long large = PyLong_AsUnsignedLongLong(index.get());
       if (!(large == static_cast<unsigned long long>(-1) && PyErr_Occurred())) {
         bits = large;
@@ -177,6 +173,20 @@ class state_codec {
                                           (word_.is_signed ? "signed " : "unsigned ") +
                                           std::to_string(word_.size * 8) + "-bit state word");
     return false;
+  }
+
+  // Whether a value fits the state word's type; its bits if it does.
+  [[nodiscard]] bool fits(long long value, std::uint64_t& bits) const noexcept {
+    const bool wide = word_.size == 8;
+    const long long low = !word_.is_signed ? 0
+                          : wide           ? std::numeric_limits<long long>::min()
+                                           : std::numeric_limits<std::int32_t>::min();
+    const long long high = wide || word_.is_signed ? (wide ? std::numeric_limits<long long>::max()
+                                                           : std::numeric_limits<std::int32_t>::max())
+                                                   : std::numeric_limits<std::uint32_t>::max();
+    if (value < low || value > high) return false;
+    bits = static_cast<std::uint64_t>(value) & (wide ? ~std::uint64_t{0} : std::uint64_t{0xffffffff});
+    return true;
   }
 
   // The state as Python sees it: its Name.State member, or an int for a

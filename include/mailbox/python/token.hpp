@@ -33,9 +33,11 @@ inline const state_codec& states_of(const token_object* t) noexcept {
   return t->endpoint != nullptr ? *t->endpoint->states : *t->layout->states;
 }
 
-inline std::string token_owner_name(const token_object* t) {
-  return (t->endpoint != nullptr ? t->endpoint->name : t->layout->name) + " token";
+inline std::string_view owner_name(const token_object* t) noexcept {
+  return t->endpoint != nullptr ? t->endpoint->name : t->layout->name;
 }
+
+inline std::string token_owner_name(const token_object* t) { return std::string(owner_name(t)) + " token"; }
 
 // A token that holds the payload, in an open region; RuntimeError or
 // ValueError saying why not.
@@ -49,7 +51,7 @@ inline bool token_usable(const token_object* t, const char* what) {
                                  ": a token is spent once it is published, abandoned or narrowed");
     return false;
   }
-  return region_open(t->box->region, token_owner_name(t) + ": " + what);
+  return region_open(t->box->region, who{owner_name(t), " token: ", what});
 }
 
 // The payload field `key` names; KeyError (or, through an endpoint, a
@@ -182,7 +184,7 @@ inline PyObject* token_publish(PyObject* self, PyObject* state) noexcept {
   return guarded<PyObject*>(nullptr, [&]() -> PyObject* {
     token_object* t = as_token(self);
     if (!token_usable(t, "publish()")) return nullptr;
-    const std::string where = token_owner_name(t) + ".publish(state)";
+    const who where{owner_name(t), " token.publish(state)"};
     std::uint64_t next = 0;
     // May run __index__: the checks below come after it.
     if (!states_of(t).from_python(state, next, where)) return nullptr;
@@ -254,93 +256,67 @@ inline void token_dealloc(PyObject* self) noexcept {
 }
 
 // t.view(name): a memoryview of the field's bytes, typed by its element.
+// The token itself exports it (no object in between): view() names the
+// field for the one PyMemoryView_FromObject call that asks for the buffer.
 inline PyObject* token_view(PyObject* self, PyObject* key) noexcept {
   return guarded<PyObject*>(nullptr, [&]() -> PyObject* {
     token_object* t = as_token(self);
     if (!token_usable(t, "view()")) return nullptr;
     const field_desc* d = find_field(t, key);
     if (d == nullptr) return nullptr;
-    PyTypeObject* type = t->layout->buffer_type;
-    ref exporter(type->tp_alloc(type, 0));
-    if (!exporter) return nullptr;
-    auto* e = reinterpret_cast<field_buffer_object*>(exporter.get());
-    Py_INCREF(self);
-    e->token = t;
-    e->field = d;
-    e->memory = nullptr;
-    // The shape: a numeric array's extents (deeper ones flattened), one
-    // element for a scalar; text, bytes and records are their bytes.
-    const bool numbers = is_number(d->kind);
-    std::size_t ndim = 1;
-    if (!numbers) {
-      e->shape[0] = static_cast<Py_ssize_t>(d->size);
-    } else if (d->rank == 0 || d->rank > max_view_rank) {
-      e->shape[0] = static_cast<Py_ssize_t>(d->count);
-    } else {
-      ndim = d->rank;
-      for (std::size_t r = 0; r < ndim; ++r) e->shape[r] = static_cast<Py_ssize_t>(d->extents[r]);
-    }
-    Py_ssize_t stride = numbers ? static_cast<Py_ssize_t>(d->element_size) : 1;
-    for (std::size_t r = ndim; r-- > 0;) {
-      e->strides[r] = stride;
-      stride *= e->shape[r];
-    }
-    for (std::size_t r = ndim; r <= max_view_rank; ++r) e->shape[r] = e->strides[r] = 0;
-    return PyMemoryView_FromObject(exporter.get());
+    t->exporting = d;
+    PyObject* view = PyMemoryView_FromObject(self);
+    t->exporting = nullptr;
+    return view;
   });
 }
 
-inline int field_buffer_get(PyObject* self, Py_buffer* view, int flags) noexcept {
-  auto* e = reinterpret_cast<field_buffer_object*>(self);
-  token_object* t = e->token;
-  if (t->status != token_status::live || t->box->region->f.memory == nullptr) {
-    PyErr_SetString(PyExc_BufferError,
-                    "mailbox: the token of this field view was spent or its region closed");
-    view->obj = nullptr;
+static_assert(sizeof(Py_ssize_t) == sizeof(std::ptrdiff_t) && alignof(Py_ssize_t) == alignof(std::ptrdiff_t));
+
+inline int token_get_buffer(PyObject* self, Py_buffer* view, int flags) noexcept {
+  token_object* t = as_token(self);
+  view->obj = nullptr;
+  if (t->exporting == nullptr) {
+    PyErr_SetString(PyExc_BufferError, "mailbox: a token's fields are viewed one at a time: t.view(name)");
     return -1;
   }
-  const field_desc& d = *e->field;
+  if (t->status != token_status::live || t->box->region->f.memory == nullptr) {
+    PyErr_SetString(PyExc_BufferError, "mailbox: the token was spent or its region closed");
+    return -1;
+  }
+  const field_desc& d = *t->exporting;
   std::byte* at = t->base + d.offset;
   if ((flags & PyBUF_ND) != PyBUF_ND) {
     // A plain bytes request (PyBUF_SIMPLE): the field's bytes.
     if (PyBuffer_FillInfo(view, self, at, static_cast<Py_ssize_t>(d.size), 0, flags) != 0) return -1;
   } else {
-    std::size_t ndim = 0;
-    while (ndim <= max_view_rank && e->shape[ndim] != 0) ++ndim;
     view->buf = at;
-    view->obj = self;
     Py_INCREF(self);
+    view->obj = self;
     view->len = static_cast<Py_ssize_t>(d.size);
     view->readonly = 0;
-    view->itemsize = is_number(d.kind) ? static_cast<Py_ssize_t>(d.element_size) : 1;
-    // Py_buffer's format is not const; its readers never write it.
+    view->itemsize = static_cast<Py_ssize_t>(d.view_itemsize);
+    // Py_buffer's pointers are not const; their readers never write them.
     view->format = (flags & PyBUF_FORMAT) == PyBUF_FORMAT ? const_cast<char*>(d.format) : nullptr;
-    view->ndim = static_cast<int>(ndim);
-    view->shape = e->shape;
-    view->strides = (flags & PyBUF_STRIDES) == PyBUF_STRIDES ? e->strides : nullptr;
+    view->ndim = static_cast<int>(d.view_ndim);
+    view->shape = const_cast<Py_ssize_t*>(reinterpret_cast<const Py_ssize_t*>(d.view_shape.data()));
+    view->strides = (flags & PyBUF_STRIDES) == PyBUF_STRIDES
+                        ? const_cast<Py_ssize_t*>(reinterpret_cast<const Py_ssize_t*>(d.view_strides.data()))
+                        : nullptr;
     view->suboffsets = nullptr;
-    view->internal = nullptr;
   }
-  ++t->views;
+  // The memory stays mapped while the view lives, even if the region is
+  // closed meanwhile.
   pinned_memory* memory = t->box->region->f.memory;
   ++memory->pins;
-  e->memory = memory;
+  view->internal = memory;
+  ++t->views;
   return 0;
 }
 
-inline void field_buffer_release(PyObject* self, Py_buffer*) noexcept {
-  auto* e = reinterpret_cast<field_buffer_object*>(self);
-  --e->token->views;
-  unpin(e->memory);
-  e->memory = nullptr;
-}
-
-inline void field_buffer_dealloc(PyObject* self) noexcept {
-  auto* e = reinterpret_cast<field_buffer_object*>(self);
-  Py_XDECREF(reinterpret_cast<PyObject*>(e->token));
-  PyTypeObject* type = Py_TYPE(self);
-  type->tp_free(self);
-  Py_DECREF(type);
+inline void token_release_buffer(PyObject* self, Py_buffer* view) noexcept {
+  --as_token(self)->views;
+  unpin(static_cast<pinned_memory*>(view->internal));
 }
 
 inline PyObject* token_keys(PyObject* self, PyObject*) noexcept {
@@ -402,7 +378,7 @@ inline PyObject* token_narrow(PyObject* self, PyObject* state) noexcept {
     token_object* t = as_token(self);
     const endpoint_binding& e = *t->endpoint;
     std::uint64_t s = 0;
-    if (!e.states->from_python(state, s, token_owner_name(t) + ".narrow(state)")) return nullptr;
+    if (!e.states->from_python(state, s, who{e.name, " token.narrow(state)"})) return nullptr;
     if (!token_usable(t, "narrow()")) return nullptr;
     bool held = false;
     for (std::size_t i = 0; i < t->held_count; ++i) held = held || t->held[i] == s;
