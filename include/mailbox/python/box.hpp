@@ -114,18 +114,10 @@ inline bool wait_policy_from(const layout_binding& l, PyObject* policy, PyObject
 // acquire, so that nothing can fail between taking the C++ token and
 // handing it to Python.
 inline token_object* new_token(box_object* box, const endpoint_binding* endpoint) {
-  PyTypeObject* type = endpoint != nullptr ? endpoint->token_type : box->layout->token_type;
-  auto* t = reinterpret_cast<token_object*>(type->tp_alloc(type, 0));
-  if (t == nullptr) return nullptr;
-  t->layout = box->layout;
-  t->endpoint = endpoint;
-  Py_INCREF(reinterpret_cast<PyObject*>(box));
-  t->box = box;
-  t->base = box->base;
-  t->status = token_status::empty;
-  return t;
+  if (endpoint != nullptr)
+    return alloc_token(endpoint->token_type, endpoint->tokens, box->layout, endpoint, box);
+  return alloc_token(box->layout->token_type, box->layout->tokens, box->layout, nullptr, box);
 }
-
 inline PyObject* filled(ref& token, std::uint64_t state) noexcept {
   token_object* t = as_token(token.get());
   t->acquired = state;
@@ -271,6 +263,7 @@ inline PyObject* box_try_acquire(PyObject* self, PyObject* state) noexcept {
     std::uint64_t s = 0;
     if (!l.states->from_python(state, s, who{l.name, ".try_acquire(state)"})) return nullptr;
     if (!region_open(box->region, who{l.name, ".try_acquire"})) return nullptr;
+    if (l.ops->state(box->base) != s) Py_RETURN_NONE;  // no token object made for nothing
     ref token(reinterpret_cast<PyObject*>(new_token(box, nullptr)));
     if (!token) return nullptr;
     token_object* t = as_token(token.get());
@@ -422,6 +415,7 @@ inline PyObject* box_repr(PyObject* self) noexcept {
 }
 
 inline void box_dealloc(PyObject* self) noexcept {
+  for (PyObject* spare : as_box(self)->spare) Py_XDECREF(spare);
   Py_XDECREF(reinterpret_cast<PyObject*>(as_box(self)->region));
   PyTypeObject* type = Py_TYPE(self);
   type->tp_free(self);
@@ -438,6 +432,7 @@ inline PyObject* new_box(region_object* region, std::size_t index) {
   box->region = region;
   box->base = region->f.first + index * region->f.stride;
   box->stats = wait_totals{};
+  box->spare[0] = box->spare[1] = nullptr;
   return reinterpret_cast<PyObject*>(box);
 }
 

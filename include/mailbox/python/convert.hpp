@@ -30,6 +30,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "../abi.hpp"
 #include "describe.hpp"
@@ -206,6 +207,57 @@ inline PyObject* number_from(const field_desc& d, const std::byte* in, const sta
   return PyLong_FromLongLong(static_cast<long long>(bits << shift) >> shift);
 }
 
+// The elements of a numeric array into a new list's slots: one loop per
+// element type, the common ones without a switch per element.
+template <class E>
+bool fill_list(const std::byte* in, std::size_t count, PyObject* list) noexcept {
+  for (std::size_t i = 0; i < count; ++i) {
+    E v;
+    std::memcpy(&v, in + i * sizeof(E), sizeof(E));
+    PyObject* item = nullptr;
+    if constexpr (std::is_floating_point_v<E>) {
+      item = PyFloat_FromDouble(static_cast<double>(v));
+    } else if constexpr (std::is_signed_v<E>) {
+      item = PyLong_FromLongLong(v);
+    } else {
+      item = PyLong_FromUnsignedLongLong(v);
+    }
+    if (item == nullptr) return false;
+    PyList_SET_ITEM(list, static_cast<Py_ssize_t>(i), item);
+  }
+  return true;
+}
+
+inline bool numbers_into_list(const field_desc& d, const std::byte* in, const state_codec& states,
+                              PyObject* list) {
+  if (!d.is_state_type) {
+    const bool is_signed = d.kind == element_kind::signed_integer;
+    if (d.kind == element_kind::floating) {
+      return d.element_size == 4 ? fill_list<float>(in, d.count, list) : fill_list<double>(in, d.count, list);
+    }
+    switch (d.element_size) {
+      case 1:
+        return is_signed ? fill_list<std::int8_t>(in, d.count, list)
+                         : fill_list<std::uint8_t>(in, d.count, list);
+      case 2:
+        return is_signed ? fill_list<std::int16_t>(in, d.count, list)
+                         : fill_list<std::uint16_t>(in, d.count, list);
+      case 4:
+        return is_signed ? fill_list<std::int32_t>(in, d.count, list)
+                         : fill_list<std::uint32_t>(in, d.count, list);
+      default:
+        return is_signed ? fill_list<std::int64_t>(in, d.count, list)
+                         : fill_list<std::uint64_t>(in, d.count, list);
+    }
+  }
+  for (std::size_t i = 0; i < d.count; ++i) {
+    PyObject* item = number_from(d, in + i * d.element_size, states);
+    if (item == nullptr) return false;
+    PyList_SET_ITEM(list, static_cast<Py_ssize_t>(i), item);
+  }
+  return true;
+}
+
 // A bytes-like object's bytes, held exported until destruction.
 class bytes_source {
  public:
@@ -375,11 +427,7 @@ inline PyObject* value_from(const field_desc& d, const std::byte* bytes, const s
     case field_shape::numbers: {
       detail::ref list(PyList_New(static_cast<Py_ssize_t>(d.count)));
       if (!list) return nullptr;
-      for (std::size_t i = 0; i < d.count; ++i) {
-        PyObject* item = detail::number_from(d, bytes + i * d.element_size, states);
-        if (item == nullptr) return nullptr;
-        PyList_SET_ITEM(list.get(), static_cast<Py_ssize_t>(i), item);
-      }
+      if (!detail::numbers_into_list(d, bytes, states, list.get())) return nullptr;
       return list.release();
     }
     case field_shape::bytes:

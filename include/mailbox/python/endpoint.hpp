@@ -91,6 +91,7 @@ inline PyObject* endpoint_try_acquire(PyObject* self, PyObject* state) noexcept 
       return nullptr;
     }
     if (!region_open(p->box->region, who{e.name, ".try_acquire"})) return nullptr;
+    if (e.layout->ops->state(p->box->base) != s) Py_RETURN_NONE;
     ref token(reinterpret_cast<PyObject*>(new_token(p->box, &e)));
     if (!token) return nullptr;
     token_object* t = as_token(token.get());

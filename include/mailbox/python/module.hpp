@@ -249,8 +249,13 @@ inline int add_binding(PyObject* module, layout_binding& l) {
                                         static_cast<Py_ssize_t>(l.fields[i].name.size())));
     ref value(PyLong_FromSize_t(i));
     if (!key || !value) return -1;
-    PyUnicode_InternInPlace(reinterpret_cast<PyObject**>(&key));
+    PyObject* interned = key.release();
+    PyUnicode_InternInPlace(&interned);
+    key = ref(interned);
     if (PyDict_SetItem(index.get(), key.get(), value.get()) != 0) return -1;
+    // Compared by identity before the dictionary is asked: a pointer scan
+    // costs less than a lookup for the first few dozen members.
+    if (i < 32) l.field_keys.push_back(key.get());  // the dictionary keeps it alive
     if (l.fields[i].role == field_role::payload) l.payload.push_back(i);
   }
   l.field_index = index.release();

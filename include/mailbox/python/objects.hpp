@@ -86,6 +86,7 @@ struct box_object {
   region_object* region;  // strong
   std::byte* base;
   wait_totals stats;
+  PyObject* spare[2];  // spent tokens of this mailbox, for reuse (token.hpp's end_token)
 };
 
 enum class token_status : std::uint8_t { empty, live, published, abandoned };
@@ -109,6 +110,15 @@ struct token_object {
   token_slot cxx;  // the C++ token, while status is live
 };
 
+// Token objects kept for reuse once dropped (as CPython keeps floats): a
+// turn makes one or two tokens, and allocating them cost as much as the
+// rest of an acquire.
+struct token_pool {
+  static constexpr int capacity = 4;
+  PyObject* free[capacity] = {};
+  int count = 0;
+};
+
 struct endpoint_object {
   PyObject_HEAD const endpoint_binding* endpoint;
   box_object* box;  // strong
@@ -124,7 +134,8 @@ struct layout_binding {
   std::vector<std::size_t> payload;    // the payload fields among them
   std::size_t stride = 0;              // mailbox_array<Layout>::stride
   state_codec* states = nullptr;
-  PyObject* field_index = nullptr;  // dict: name -> index into fields
+  PyObject* field_index = nullptr;    // dict: name -> index into fields
+  std::vector<PyObject*> field_keys;  // the interned names, for lookups by identity (small layouts)
   PyTypeObject* box_type = nullptr;
   PyTypeObject* token_type = nullptr;
   PyTypeObject* region_type = nullptr;
@@ -132,6 +143,7 @@ struct layout_binding {
   PyObject* fingerprint_mismatch = nullptr;
   PyObject* peer_gone = nullptr;
   std::string json;
+  mutable token_pool tokens;
   // Regions (mailbox::region): create, open, anonymous. Throw the
   // library's exceptions.
   std::unique_ptr<mapping> (*create)(const std::string& name, std::size_t count,

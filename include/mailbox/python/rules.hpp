@@ -41,6 +41,7 @@ struct endpoint_binding {
   PyTypeObject* endpoint_type = nullptr;
   PyTypeObject* token_type = nullptr;
   std::string json;
+  mutable token_pool tokens;
   std::deque<std::string> type_names;
 };
 

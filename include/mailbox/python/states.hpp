@@ -141,9 +141,14 @@ class state_codec {
   // bits; false with TypeError or OverflowError naming `where` otherwise.
   // __index__ may run Python code: callers convert before they act.
   bool from_python(PyObject* value, std::uint64_t& bits, const detail::who& where) const {
+    for (const auto& [b, member] : members_) {
+      if (member == value) {  // a State member: its bits are known
+        bits = b;
+        return true;
+      }
+    }
     if (PyLong_Check(value)) {
-      // An int, or a State member (an int subclass): read as it is, no
-      // Python code runs.
+      // An int, or an int subclass: read as it is, no Python code runs.
       int overflow = 0;
       const long long small = PyLong_AsLongLongAndOverflow(value, &overflow);
       if (overflow == 0 && fits(small, bits)) return true;
