@@ -144,14 +144,17 @@ struct layout_binding {
   PyObject* peer_gone = nullptr;
   std::string json;
   mutable token_pool tokens;
-  // Regions (mailbox::region): create, open, anonymous. Throw the
-  // library's exceptions.
-  std::unique_ptr<mapping> (*create)(const std::string& name, std::size_t count,
-                                     std::uint64_t first) = nullptr;
-  std::unique_ptr<mapping> (*open)(const std::string& name, std::size_t count, deadline until) = nullptr;
-  std::unique_ptr<mapping> (*anonymous)(std::size_t count, std::uint64_t first) = nullptr;
-  std::deque<std::string>
-      type_names;  // PyType_Spec names must outlive their types (a deque never moves them)
+  // Regions (mailbox::region): create, open, anonymous, with a protocol
+  // fingerprint to record or check (0: none). Throw the library's exceptions.
+  std::unique_ptr<mapping> (*create)(const std::string& name, std::size_t count, std::uint64_t first,
+                                     std::uint64_t protocol) = nullptr;
+  std::unique_ptr<mapping> (*open)(const std::string& name, std::size_t count, deadline until,
+                                   std::uint64_t protocol) = nullptr;
+  std::unique_ptr<mapping> (*anonymous)(std::size_t count, std::uint64_t first,
+                                        std::uint64_t protocol) = nullptr;
+  std::uint64_t default_first = 0;  // create()'s and anonymous()'s first state: the first valid one, or 0
+  // PyType_Spec keeps its name: the types' names live here (a deque never moves them).
+  std::deque<std::string> type_names;
 };
 
 namespace detail {
