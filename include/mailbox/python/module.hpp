@@ -15,6 +15,8 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "../abi.hpp"
@@ -318,6 +320,36 @@ int add_layout(PyObject* module, const char* name) noexcept {
     l->json = detail::layout_json(to_json<Layout, Version>(), *l->states);
     detail::region_functions<Layout, Version>(*l);
     return detail::add_binding(module, *l);
+  });
+}
+
+// Adds an enum.IntEnum `name` to `module` whose members are Values... (of
+// one enum type), named as their enumerators are in C++: for the enums of
+// payload fields, which read back as ints (Name.State is made for the
+// state word's). Returns 0, or -1 with a Python exception set.
+//
+//   mailbox::python::add_enum<Op::sum, Op::mean, Op::fail>(m, "Op");   // Op.sum == 0
+template <auto First, auto... Rest>
+int add_enum(PyObject* module, const char* name) noexcept {
+  using E = decltype(First);
+  static_assert(std::is_enum_v<E> && (std::is_same_v<decltype(Rest), E> && ...),
+                "mailbox::python::add_enum: enumerators of one enum type");
+  return detail::guarded(-1, [&]() -> int {
+    const char* module_name = PyModule_GetName(module);
+    detail::ref members(PyList_New(0));
+    if (module_name == nullptr || !members) return -1;
+    for (const auto& [text, value] : {std::pair{mailbox::detail::enumerator_name<First>(), static_cast<long long>(First)},
+                                      std::pair{mailbox::detail::enumerator_name<Rest>(), static_cast<long long>(Rest)}...}) {
+      detail::ref number(PyLong_FromLongLong(value));
+      if (!number || !detail::append_member(members.get(), text, number.get())) return -1;
+    }
+    PyObject* type = detail::make_int_enum(module_name, name, members.get());
+    if (type == nullptr) return -1;
+    if (PyModule_AddObject(module, name, type) != 0) {
+      Py_DECREF(type);
+      return -1;
+    }
+    return 0;
   });
 }
 

@@ -77,6 +77,27 @@ constexpr auto valid_states_named(std::index_sequence<I...>) {
                                         : std::string_view()}...};
 }
 
+// Appends (name, value) to a list of enum members.
+inline bool append_member(PyObject* members, std::string_view name, PyObject* value) {
+  // (No Py_BuildValue "s#": it needs PY_SSIZE_T_CLEAN, which a module that
+  // included Python.h first, as pybind11 does, may not define.)
+  ref text(PyUnicode_FromStringAndSize(name.data(), static_cast<Py_ssize_t>(name.size())));
+  ref pair(text ? PyTuple_Pack(2, text.get(), value) : nullptr);
+  return pair && PyList_Append(members, pair.get()) == 0;
+}
+
+// enum.IntEnum(short name, members, module=..., qualname=...): a new reference.
+inline PyObject* make_int_enum(const char* module_name, const std::string& qualname, PyObject* members) {
+  ref enum_module(PyImport_ImportModule("enum"));
+  ref int_enum(enum_module ? PyObject_GetAttrString(enum_module.get(), "IntEnum") : nullptr);
+  if (!int_enum) return nullptr;
+  const std::string short_name = qualname.substr(qualname.rfind('.') + 1);
+  ref args(Py_BuildValue("(sO)", short_name.c_str(), members));
+  ref kwargs(Py_BuildValue("{s:s,s:s}", "module", module_name, "qualname", qualname.c_str()));
+  if (!args || !kwargs) return nullptr;
+  return PyObject_Call(int_enum.get(), args.get(), kwargs.get());
+}
+
 }  // namespace detail
 
 // The layout's declared states with their enumerators' names (empty when the
@@ -106,25 +127,13 @@ class state_codec {
       if (detail::is_identifier(s.name)) named.push_back(&s);
     }
     if (named.empty()) return true;
-    detail::ref enum_module(PyImport_ImportModule("enum"));
-    if (!enum_module) return false;
-    detail::ref int_enum(PyObject_GetAttrString(enum_module.get(), "IntEnum"));
-    if (!int_enum) return false;
     detail::ref members(PyList_New(0));
     if (!members) return false;
     for (const named_state* s : named) {
-      // (No Py_BuildValue "s#": it needs PY_SSIZE_T_CLEAN, which a module
-      // that included Python.h first, as pybind11 does, may not define.)
       detail::ref value(to_int(s->bits));
-      detail::ref name(PyUnicode_FromStringAndSize(s->name.data(), static_cast<Py_ssize_t>(s->name.size())));
-      detail::ref pair(value && name ? PyTuple_Pack(2, name.get(), value.get()) : nullptr);
-      if (!pair || PyList_Append(members.get(), pair.get()) != 0) return false;
+      if (!value || !detail::append_member(members.get(), s->name, value.get())) return false;
     }
-    const std::string short_name = qualname.substr(qualname.rfind('.') + 1);
-    detail::ref args(Py_BuildValue("(sO)", short_name.c_str(), members.get()));
-    detail::ref kwargs(Py_BuildValue("{s:s,s:s}", "module", module_name, "qualname", qualname.c_str()));
-    if (!args || !kwargs) return false;
-    detail::ref type(PyObject_Call(int_enum.get(), args.get(), kwargs.get()));
+    detail::ref type(detail::make_int_enum(module_name, qualname, members.get()));
     if (!type) return false;
     for (const named_state* s : named) {
       PyObject* member = PyObject_GetAttrString(type.get(), std::string(s->name).c_str());
@@ -135,6 +144,7 @@ class state_codec {
     enum_type_ = type.release();
     return true;
   }
+
 
   // A state from Python: an int (Name.State members are ints) or anything
   // with __index__, in the range of the state word's type. Writes the word's
