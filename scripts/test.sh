@@ -6,6 +6,8 @@
 #   scripts/test.sh gcc clang  only the named suites
 #   scripts/test.sh fuzz       the hostile-peer fuzz target under ASan/UBSan:
 #                              corpus replay and a 20 s run
+#   scripts/test.sh python     the Python binding's tests with every interpreter
+#                              present from 3.9 to 3.13 (scripts/test_python.sh)
 #
 # The ordering suites (docs/ordering.md): aarch64, aarch64-rcpc and riscv64
 # cross builds run under qemu-user; asm checks the emitted instructions;
@@ -23,7 +25,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-all_suites=(gcc clang clang-16 clang-19-libcxx clang-14-libcxx gcc-11 bench-aarch64 fuzz asm aarch64 aarch64-rcpc
+all_suites=(gcc clang python clang-16 clang-19-libcxx clang-14-libcxx gcc-11 bench-aarch64 fuzz asm aarch64 aarch64-rcpc
   aarch64-clang riscv64 tsan-gcc tsan-clang asan-ubsan stress stress-aarch64)
 suites=("${@:-${all_suites[@]}}")
 
@@ -36,8 +38,9 @@ require_debian_packages time
 require_debian_packages g++-12-multilib
 # relacy-dev: the wake-up protocol model; libclang-rt-14-dev: libFuzzer and the sanitizers.
 require_debian_packages relacy-dev libclang-rt-14-dev
-# The Python bindings' tests (tests/interop) in the gcc and clang suites.
-require_debian_packages python3-dev pybind11-dev python3-pybind11
+# The Python binding's tests (tests/interop) in the gcc, clang and python suites;
+# pybind11 for the test of its adapter (bind_layout).
+require_debian_packages python3-dev pybind11-dev
 # The peers of the benchmarks' smoke tests (Boost.Atomic/Interprocess/Lockfree, ZeroMQ).
 require_debian_packages libboost1.81-dev libzmq3-dev
 
@@ -49,6 +52,10 @@ for suite in "${suites[@]}"; do
     gcc | clang | fuzz)
       stage "$suite: build and run every test"
       cmake --workflow --preset "$suite" --fresh
+      ;;
+    python)
+      stage "$suite: the Python binding's tests with every interpreter present"
+      scripts/test_python.sh
       ;;
     clang-16 | gcc-11)
       if [ "$suite" = gcc-11 ]; then require_debian_packages g++-11; else require_debian_packages clang-16; fi

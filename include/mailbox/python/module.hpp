@@ -338,8 +338,9 @@ int add_enum(PyObject* module, const char* name) noexcept {
     const char* module_name = PyModule_GetName(module);
     detail::ref members(PyList_New(0));
     if (module_name == nullptr || !members) return -1;
-    for (const auto& [text, value] : {std::pair{mailbox::detail::enumerator_name<First>(), static_cast<long long>(First)},
-                                      std::pair{mailbox::detail::enumerator_name<Rest>(), static_cast<long long>(Rest)}...}) {
+    for (const auto& [text, value] :
+         {std::pair{mailbox::detail::enumerator_name<First>(), static_cast<long long>(First)},
+          std::pair{mailbox::detail::enumerator_name<Rest>(), static_cast<long long>(Rest)}...}) {
       detail::ref number(PyLong_FromLongLong(value));
       if (!number || !detail::append_member(members.get(), text, number.get())) return -1;
     }

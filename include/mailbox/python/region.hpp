@@ -198,8 +198,11 @@ inline PyObject* raise_library_error(const layout_binding& l) noexcept {
   } catch (const region_error& e) {
     PyErr_SetString(PyExc_ValueError, (l.name + ": " + e.what()).c_str());
   } catch (const std::system_error& e) {
-    ref args(Py_BuildValue("(is)", e.code().value(), (l.name + ": " + e.what()).c_str()));
-    if (args) PyErr_SetObject(PyExc_OSError, args.get());
+    // OSError(errno, text) makes the errno's subclass (FileNotFoundError);
+    // raised by its own type, as Python 3.9's `with` needs to match it.
+    ref exception(
+        PyObject_CallFunction(PyExc_OSError, "is", e.code().value(), (l.name + ": " + e.what()).c_str()));
+    if (exception) PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(exception.get())), exception.get());
   } catch (...) {
     set_error_from_exception();
   }

@@ -145,7 +145,6 @@ class state_codec {
     return true;
   }
 
-
   // A state from Python: an int (Name.State members are ints) or anything
   // with __index__, in the range of the state word's type. Writes the word's
   // bits; false with TypeError or OverflowError naming `where` otherwise.
