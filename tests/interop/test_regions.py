@@ -91,6 +91,8 @@ class Regions(unittest.TestCase):
     def test_only_the_creator_removes_the_name(self):
         name = unique("creator")
         region = H.create(name)
+        with self.assertRaises(FileExistsError):
+            H.create(name)
         H.open(name).close()
         H.open(name).close()  # still there
         region.close()
