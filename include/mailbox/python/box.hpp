@@ -281,10 +281,25 @@ inline PyObject* box_acquire(PyObject* self, PyObject* const* args, Py_ssize_t n
                              PyObject* kwnames) noexcept {
   return guarded<PyObject*>(nullptr, [&]() -> PyObject* {
     box_object* box = as_box(self);
+    const layout_binding& l = *box->layout;
+    std::uint64_t s = 0;
+    if (nargs == 1 && kwnames == nullptr) {
+      // acquire(state) alone, the state there already (a busy exchange): no
+      // other argument to parse, no wait to prepare.
+      if (!l.states->from_python(args[0], s, who{l.name, ".acquire(state)"})) return nullptr;
+      if (box->region->f.memory != nullptr && l.ops->state(box->base) == s) {
+        ref token(reinterpret_cast<PyObject*>(new_token(box, nullptr)));
+        if (!token) return nullptr;
+        token_object* t = as_token(token.get());
+        t->held_count = 1;
+        t->held[0] = s;
+        if (l.ops->try_acquire(box->base, s, t->cxx)) return filled(token, s);
+      }
+      return acquire_token(box, nullptr, &s, 1, nullptr, nullptr, nullptr, nullptr, "acquire");
+    }
     PyObject* a[5];
     if (!parse_arguments("acquire", args, nargs, kwnames, wait_keywords, 3, 1, a)) return nullptr;
-    std::uint64_t s = 0;
-    if (!box->layout->states->from_python(a[0], s, who{box->layout->name, ".acquire(state)"})) return nullptr;
+    if (!l.states->from_python(a[0], s, who{l.name, ".acquire(state)"})) return nullptr;
     return acquire_token(box, nullptr, &s, 1, a[1], a[2], a[3], a[4], "acquire");
   });
 }

@@ -150,12 +150,7 @@ class state_codec {
   // bits; false with TypeError or OverflowError naming `where` otherwise.
   // __index__ may run Python code: callers convert before they act.
   bool from_python(PyObject* value, std::uint64_t& bits, const detail::who& where) const {
-    for (const auto& [b, member] : members_) {
-      if (member == value) {  // a State member: its bits are known
-        bits = b;
-        return true;
-      }
-    }
+    if (member_bits(value, bits)) return true;
     if (PyLong_Check(value)) {
       // An int, or an int subclass: read as it is, no Python code runs.
       int overflow = 0;
@@ -186,6 +181,19 @@ class state_codec {
     detail::fail(PyExc_OverflowError, where + ": " + detail::repr_of(value) + " is out of range for a " +
                                           (word_.is_signed ? "signed " : "unsigned ") +
                                           std::to_string(word_.size * 8) + "-bit state word");
+    return false;
+  }
+
+  // Whether `value` is one of Name.State's members; its bits if it is. A
+  // member is always a state the word may hold: the layout's valid states,
+  // or (without them) the protocol's, none with the waiter mark.
+  [[nodiscard]] bool member_bits(PyObject* value, std::uint64_t& bits) const noexcept {
+    for (const auto& [b, member] : members_) {
+      if (member == value) {
+        bits = b;
+        return true;
+      }
+    }
     return false;
   }
 

@@ -119,6 +119,10 @@ inline const field_desc* find_field(const token_object* t, PyObject* key) {
   return d;
 }
 inline PyObject* token_read(token_object* t, const field_desc& d) {
+  if (d.shape == field_shape::scalar) {
+    if (!token_usable(t, "read")) return nullptr;
+    return number_from(d, t->base + d.offset, states_of(t));
+  }
   if (d.shape == field_shape::numbers) {
     // Building the list may run Python code (a collection, a finalizer)
     // that could publish this token: copy the elements out first (on the
@@ -245,24 +249,38 @@ inline void warn_abandoned(token_object* t, const char* how) noexcept {
   PyErr_Restore(type, value, traceback);
 }
 
+// Whether a state converted from Python may be stored: not the waiter mark
+// of a blocking layout, one of the valid states.
+[[gnu::noinline]] inline bool storable(const token_object* t, PyObject* state, std::uint64_t next,
+                                       const who& where) {
+  if (states_of(t).uses_waiter_mark(next)) {
+    fail(PyExc_ValueError,
+         where + ": " + repr_of(state) +
+             " uses the top bit of the state word, which marks a sleeping waiter in a layout "
+             "with blocking_waiters");
+    return false;
+  }
+  if (!t->layout->ops->is_valid_state(next)) {
+    fail(PyExc_ValueError, where + ": " + repr_of(state) + " is not one of the layout's valid_states");
+    return false;
+  }
+  return true;
+}
+
 inline PyObject* token_publish(PyObject* self, PyObject* state) noexcept {
   return guarded<PyObject*>(nullptr, [&]() -> PyObject* {
     token_object* t = as_token(self);
     if (!token_usable(t, "publish()")) return nullptr;
     const who where{owner_name(t), " token.publish(state)"};
     std::uint64_t next = 0;
-    // May run __index__: the checks below come after it.
-    if (!states_of(t).from_python(state, next, where)) return nullptr;
+    // A State member is a state the word may hold; anything else is
+    // converted (which may run __index__: the checks below come after it)
+    // and checked.
+    const bool member = states_of(t).member_bits(state, next);
+    if (!member && !states_of(t).from_python(state, next, where)) return nullptr;
     if (!token_usable(t, "publish()") || !token_can_end(t, "publish()")) return nullptr;
-    if (states_of(t).uses_waiter_mark(next)) {
-      return fail(PyExc_ValueError, where + ": " + repr_of(state) +
-                                        " uses the top bit of the state word, which marks a sleeping waiter "
-                                        "in a layout with blocking_waiters");
-    }
-    if (!t->layout->ops->is_valid_state(next)) {
-      return fail(PyExc_ValueError,
-                  where + ": " + repr_of(state) + " is not one of the layout's valid_states");
-    }
+    if (!member && !storable(t, state, next, where))
+      return nullptr;  // a member was checked when State was made
     if (t->endpoint != nullptr && !allows_next(*t->endpoint, t->held, t->held_count, next)) return nullptr;
     end_token(t, token_status::published, next);
     Py_RETURN_NONE;
