@@ -307,6 +307,20 @@ inline PyObject* box_initialize_with_header(PyObject* cls, PyObject* const* args
   return guarded<PyObject*>(nullptr, [&] { return initialize_buffer(cls, args, nargs, kwnames, true); });
 }
 
+// Whether the exception being handled says only that the other side is not
+// there yet: no header yet, no name yet, or a segment not sized yet.
+inline bool worth_waiting() {
+  try {
+    throw;
+  } catch (const header_error& e) {
+    return e.what_kind() == header_error::kind::not_initialized;
+  } catch (const segment_error& e) {
+    return e.code().value() == ENOENT || e.code().value() == EINVAL;
+  } catch (...) {
+    return false;
+  }
+}
+
 // Retries `attempt` in slices of signal_check_interval with the GIL
 // released, until it succeeds, fails for a reason waiting cannot mend
 // (`retry(e)` false), or `until` passes; Ctrl-C interrupts it.
@@ -355,16 +369,7 @@ inline PyObject* box_attach_with_header(PyObject* cls, PyObject* const* args, Py
       first_box = l->ops->attach_with_header(bytes, slice);
       return Py_None;
     };
-    const auto retry = [] {
-      try {
-        throw;
-      } catch (const header_error& e) {
-        return e.what_kind() == header_error::kind::not_initialized;
-      } catch (...) {
-        return false;
-      }
-    };
-    if (waiting_for(*l, until, attempt, retry) == nullptr) return nullptr;
+    if (waiting_for(*l, until, attempt, worth_waiting) == nullptr) return nullptr;
     return box_over(*l, std::move(memory), first_box);
   });
 }

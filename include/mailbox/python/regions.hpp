@@ -165,19 +165,7 @@ inline PyObject* region_open_named(PyObject* cls, PyObject* const* args, Py_ssiz
       opened = l->open(name, count, slice, protocol);
       return Py_None;
     };
-    const auto retry = [] {
-      try {
-        throw;
-      } catch (const header_error& e) {
-        return e.what_kind() == header_error::kind::not_initialized;
-      } catch (const segment_error& e) {
-        // Not there yet, or created but not sized yet.
-        return e.code().value() == ENOENT || e.code().value() == EINVAL;
-      } catch (...) {
-        return false;
-      }
-    };
-    if (waiting_for(*l, until, attempt, retry) == nullptr) return nullptr;
+    if (waiting_for(*l, until, attempt, worth_waiting) == nullptr) return nullptr;
     return new_region(*l, std::move(opened), region_kind::opened, name);
   });
 }
