@@ -13,6 +13,8 @@
 #                              controls, device compile-fail cases, GPU tests
 #                              and benchmarks; the GPU parts run where a
 #                              device exists and say "no CUDA device" elsewhere
+#   scripts/test.sh python     the Python binding's tests with every interpreter
+#                              present from 3.9 to 3.13 (scripts/test_python.sh)
 #
 # The ordering suites (docs/ordering.md): aarch64, aarch64-rcpc and riscv64
 # cross builds run under qemu-user; asm checks the emitted instructions;
@@ -30,8 +32,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-all_suites=(gcc clang no-futex clang-16 clang-19-libcxx clang-14-libcxx gcc-11 bench-aarch64 fuzz asm aarch64
-  aarch64-rcpc aarch64-clang riscv64 tsan-gcc tsan-clang asan-ubsan stress stress-aarch64 cuda)
+all_suites=(gcc clang python no-futex clang-16 clang-19-libcxx clang-14-libcxx gcc-11 bench-aarch64 fuzz asm
+  aarch64 aarch64-rcpc aarch64-clang riscv64 tsan-gcc tsan-clang asan-ubsan stress stress-aarch64 cuda)
 suites=("${@:-${all_suites[@]}}")
 
 # pkgconf: the package test's pkg-config consumers.
@@ -43,8 +45,9 @@ require_debian_packages time
 require_debian_packages g++-12-multilib
 # relacy-dev: the wake-up protocol model; libclang-rt-14-dev: libFuzzer and the sanitizers.
 require_debian_packages relacy-dev libclang-rt-14-dev
-# The Python bindings' tests (tests/interop) in the gcc and clang suites.
-require_debian_packages python3-dev pybind11-dev python3-pybind11
+# The Python binding's tests (tests/interop) in the gcc, clang and python suites;
+# pybind11 for the test of its adapter (bind_layout).
+require_debian_packages python3-dev pybind11-dev
 # The peers of the benchmarks' smoke tests (Boost.Atomic/Interprocess/Lockfree, ZeroMQ).
 require_debian_packages libboost1.81-dev libzmq3-dev
 
@@ -60,6 +63,10 @@ for suite in "${suites[@]}"; do
     no-futex)
       stage "$suite: build and run every test with the portable wait backend (MAILBOX_FORCE_PORTABLE_WAIT)"
       cmake --workflow --preset "$suite" --fresh
+      ;;
+    python)
+      stage "$suite: the Python binding's tests with every interpreter present"
+      scripts/test_python.sh
       ;;
     clang-16 | gcc-11)
       if [ "$suite" = gcc-11 ]; then require_debian_packages g++-11; else require_debian_packages clang-16; fi

@@ -1,21 +1,13 @@
-// The Python extension module `jobs`: the Job layout, bound from its C++
-// declaration. Built by this directory's CMakeLists.txt.
+// The Python extension module `jobs`: the Job layout and the Op enum, from
+// their C++ declarations, with the CPython C API alone (no pybind11 needed).
+// Built by this directory's CMakeLists.txt.
 #include <mailbox/python.hpp>
 
 #include "jobs.hpp"
 
-PYBIND11_MODULE(jobs, m) {
-  namespace py = pybind11;
+MAILBOX_PYTHON_MODULE(jobs, m) {
   using jobs::Op;
-  using jobs::State;
-  m.doc() = "The example's Job mailbox (see examples/python/README in the mailbox sources).";
-  py::enum_<State>(m, "State")
-      .value("starting", State::starting)
-      .value("idle", State::idle)
-      .value("task_ready", State::task_ready)
-      .value("task_done", State::task_done)
-      .value("task_failed", State::task_failed)
-      .value("quit", State::quit);
-  py::enum_<Op>(m, "Op").value("sum", Op::sum).value("mean", Op::mean).value("fail", Op::fail);
-  mailbox::python::bind_layout<jobs::Job, jobs::version>(m, "Job");
+  if (mailbox::python::add_enum<Op::sum, Op::mean, Op::fail>(m, "Op") != 0) return -1;
+  // Job.State is made from the layout's valid_states.
+  return mailbox::python::add_layout<jobs::Job, jobs::version>(m, "Job");
 }

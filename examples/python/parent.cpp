@@ -1,6 +1,7 @@
 // The C++ parent of the Python worker example: parent PYTHON WORKER_PY.
-// Creates the segment, starts the Python worker, sends it three jobs (the
-// last one fails on purpose) and prints what came back.
+// Creates a region by name, starts the Python worker, which opens it by that
+// name, sends it three jobs (the last one fails on purpose) and prints what
+// came back.
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -23,8 +24,9 @@ int main(int argc, char** argv) {
   }
   try {
     const std::string name = "/mailbox-jobs-" + std::to_string(::getpid());
-    auto segment = mailbox::shared_segment::create(name, mailbox::size_with_header<Job>);
-    auto box = mailbox::initialize_with_header<Job, jobs::version>(segment.bytes(), State::starting);
+    // One Job mailbox behind a header; removed when `region` goes.
+    const auto region = mailbox::region<Job, jobs::version>::create(name, 1, State::starting);
+    const auto box = region[0];
 
     std::string segment_name = name;
     char* child_argv[] = {argv[1], argv[2], segment_name.data(), nullptr};

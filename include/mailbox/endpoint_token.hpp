@@ -296,7 +296,7 @@ class endpoint_token {
   // says why (the compiler prints Why and the declaration's line).
   // clang-format off
   template <state_type Next, class Why = publish_consumes_the_token_write_std_move_t_publish>
-  void publish() const& = delete;  // publish() consumes the token: write std::move(t).publish<Next>()
+  requires(!is_terminal) void publish() const& = delete;  // publish() consumes the token: write std::move(t).publish<Next>()
 
   template <class Why = abandon_consumes_the_token_write_std_move_t_abandon>
   void abandon() const& = delete;  // abandon() consumes the token: write std::move(t).abandon()

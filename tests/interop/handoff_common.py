@@ -1,9 +1,7 @@
 """What each side of the handoff tests writes for message n (the C++ side
-computes the same in handoff_layout.hpp), and how to open a named segment
-that another process created without multiprocessing removing it."""
+computes the same in handoff_layout.hpp)."""
 
 import struct
-from multiprocessing import resource_tracker, shared_memory
 
 import mailbox_test_module as m
 
@@ -20,7 +18,7 @@ def request(n):
         "small": n % 256 - 128,
         "port": (n * 7) & 0xFFFF,
         "ok": 1 if n % 2 == 0 else 0,
-        "mode": m.Step(n % 4),
+        "mode": m.Handoff.State(n % 4),
         "blob": bytes((n + j * 3) & 0xFF for j in range(32)),
         "pair": struct.pack("=if", n, (n % 1024) * 0.125),
         "error_msg": f"task {n}",
@@ -38,7 +36,7 @@ def reply(n):
         small=-(r["small"] + 1),
         port=r["port"] ^ 0xFFFF,
         ok=1 - r["ok"],
-        mode=m.Step((n + 1) % 4),
+        mode=m.Handoff.State((n + 1) % 4),
         blob=bytes(255 - b for b in r["blob"]),
         pair=struct.pack("=if", -count, weight * 2),
         error_msg=f"done {n} \u00e9",
@@ -54,18 +52,3 @@ def write(token, message):
 def differences(token, message):
     """The fields whose value differs from message: empty when every word matches."""
     return [name for name, value in message.items() if token[name] != value]
-
-
-def open_segment(name):
-    """Opens a POSIX segment that another process created and will remove.
-
-    Before Python 3.13 attaching registers the segment with multiprocessing's
-    resource_tracker, which unlinks it when this process exits, under the
-    creator's feet; 3.13 has track=False for that."""
-    name = name.lstrip("/")
-    try:
-        return shared_memory.SharedMemory(name=name, track=False)
-    except TypeError:
-        shm = shared_memory.SharedMemory(name=name)
-        resource_tracker.unregister(shm._name, "shared_memory")  # pylint: disable=protected-access
-        return shm

@@ -1,13 +1,13 @@
 // The C++ side of the cross-language handoff tests.
 //
 //   handoff_peer serve COUNT COMMAND [ARG...]
-//     Creates a named POSIX segment, initialises the Handoff layout in it
-//     with a header, starts COMMAND ARG... SEGMENT COUNT (a Python or C
-//     worker) and hands it COUNT messages, checking every word of every
+//     Creates a named region of one Handoff mailbox (mailbox::region: the
+//     header, then the mailbox), starts COMMAND ARG... NAME COUNT (a Python
+//     or C worker) and hands it COUNT messages, checking every word of every
 //     reply, then publishes shutdown and checks the worker's exit status.
 //
-//   handoff_peer work SEGMENT
-//     The worker for a Python parent: attaches to SEGMENT, answers every
+//   handoff_peer work NAME
+//     The worker for a Python parent: opens the region NAME, answers every
 //     task_ready, checking every word of every request, until shutdown.
 //
 // Exit status 0 only when every message arrived intact in both directions.
@@ -32,14 +32,15 @@ namespace {
 
 using namespace python_test;
 using Box = mailbox::Mailbox<Handoff>;
+using Region = mailbox::region<Handoff>;
 
 // Generous: a 2-core machine shared with compilers can stall a peer for long.
 constexpr auto patience = std::chrono::seconds(60);
 
 int serve(std::uint64_t count, std::vector<std::string> command) {
   const std::string name = "/mailbox-handoff-" + std::to_string(::getpid());
-  auto segment = mailbox::shared_segment::create(name, mailbox::size_with_header<Handoff>);
-  Box box = mailbox::initialize_with_header<Handoff>(segment.bytes(), Step::idle);
+  const Region region = Region::create(name, 1, Step::idle);
+  const Box box = region[0];
 
   command.push_back(name);
   command.push_back(std::to_string(count));
@@ -85,8 +86,8 @@ int serve(std::uint64_t count, std::vector<std::string> command) {
 }
 
 int work(const std::string& name) {
-  auto segment = mailbox::shared_segment::open(name, mailbox::size_with_header<Handoff>);
-  Box box = mailbox::attach_with_header<Handoff>(segment.bytes(), mailbox::wait_clock::now() + patience);
+  const Region region = Region::open(name, 1, patience);
+  const Box box = region[0];
   const mailbox::parent_alive parent;
   for (std::uint64_t n = 1;; ++n) {
     auto got = box.acquire_any({Step::task_ready, Step::shutdown}, mailbox::spin_then_yield{},
@@ -123,6 +124,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "handoff_peer: %s\n", e.what());
     return 1;
   }
-  std::fprintf(stderr, "usage: handoff_peer serve COUNT COMMAND [ARG...] | handoff_peer work SEGMENT\n");
+  std::fprintf(stderr, "usage: handoff_peer serve COUNT COMMAND [ARG...] | handoff_peer work NAME\n");
   return 2;
 }

@@ -1,40 +1,36 @@
 """The Python worker of the C++-parent handoff test:
-handoff_worker.py SEGMENT COUNT. Answers every task_ready until shutdown,
-checking every field of every request; exit status 0 when all COUNT arrived
-intact."""
+handoff_worker.py NAME COUNT. Opens the region NAME that the C++ parent
+created, answers every task_ready until shutdown, checking every field of
+every request; exit status 0 when all COUNT arrived intact."""
 
 import sys
 
 import mailbox_test_module as m
-from handoff_common import differences, open_segment, reply, request, write
+from handoff_common import differences, reply, request, write
+
+S = m.Handoff.State
 
 
-def main(segment, count):
-    shm = open_segment(segment)
-    try:
-        box = m.Handoff.attach_with_header(shm.buf, timeout=60)
+def main(name, count):
+    with m.Handoff.open(name, timeout=60) as region:
+        box = region[0]
         n = 0
         while True:
-            t = box.acquire_any([m.Step.task_ready, m.Step.shutdown], timeout=60)
-            if t.state == m.Step.shutdown:
-                break
-            n += 1
-            bad = differences(t, request(n))
-            if bad:
-                print(f"handoff_worker.py: request {n}: fields {bad} differ", file=sys.stderr)
-                return 1
-            write(t, reply(n))
-            t.publish(m.Step.task_done)
-        del t, box  # release the buffer before closing the segment
-        if n != count:
-            print(f"handoff_worker.py: shutdown after {n} messages, expected {count}", file=sys.stderr)
-            return 1
-        return 0
-    finally:
-        try:
-            shm.close()
-        except BufferError:
-            pass  # a traceback still holds a view; the mapping goes with the process
+            with box.acquire_any([S.task_ready, S.shutdown], timeout=60) as t:
+                if t.state == S.shutdown:
+                    t.abandon()  # the last state: nobody takes it after us
+                    break
+                n += 1
+                bad = differences(t, request(n))
+                if bad:
+                    print(f"handoff_worker.py: request {n}: fields {bad} differ", file=sys.stderr)
+                    return 1
+                write(t, reply(n))
+                t.publish(S.task_done)
+    if n != count:
+        print(f"handoff_worker.py: shutdown after {n} messages, expected {count}", file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":

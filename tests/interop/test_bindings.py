@@ -1,7 +1,10 @@
-"""mailbox::python::bind_layout as Python sees it: the view over buffers,
-attributes, conversions and their errors, token misuse, timeouts, waiting
-without the GIL, Ctrl-C, headers and fingerprints."""
+"""mailbox::python::add_layout and add_endpoint as Python sees them: the
+classes' attributes and Name.State, mailboxes over buffers, conversions and
+their errors, tokens (with, abandon, warnings, views), waits (timeouts,
+policies, statistics, the GIL, Ctrl-C), flags, endpoints, headers and
+fingerprints. Regions: test_regions.py; what must never abort: test_no_abort.py."""
 
+import gc
 import json
 import mmap
 import os
@@ -10,11 +13,13 @@ import struct
 import threading
 import time
 import unittest
+import warnings
 
 import mailbox_test_module as m
 
 H = m.Handoff
-S = m.Step
+S = H.State
+F = m.FrameParent.State
 
 
 def fresh(layout=H, state=S.idle):
@@ -22,7 +27,37 @@ def fresh(layout=H, state=S.idle):
     return buf, layout.initialize(buf, state)
 
 
-class Attributes(unittest.TestCase):
+class Clean(unittest.TestCase):
+    """A test that leaves no token dropped unpublished: a ResourceWarning it
+    did not expect fails it. expect_abandoned() collects the expected ones."""
+
+    def setUp(self):
+        self._recorder = warnings.catch_warnings(record=True)
+        self._warnings = self._recorder.__enter__()
+        warnings.simplefilter("always", ResourceWarning)
+
+    def tearDown(self):
+        for name in list(vars(self)):
+            if not name.startswith("_"):
+                value = getattr(self, name)
+                if type(value).__name__ == "Token" and not (value.published or value.abandoned):
+                    value.abandon()
+                delattr(self, name)
+        gc.collect()
+        self._recorder.__exit__(None, None, None)
+        left = [str(w.message) for w in self._warnings if issubclass(w.category, ResourceWarning)]
+        self.assertEqual(left, [], "tokens were dropped without publish() or abandon()")
+
+    def expect_abandoned(self, pattern):
+        """The ResourceWarnings so far, which must be exactly one matching pattern; cleared."""
+        gc.collect()
+        got = [str(w.message) for w in self._warnings if issubclass(w.category, ResourceWarning)]
+        self._warnings.clear()
+        self.assertEqual(len(got), 1, got)
+        self.assertRegex(got[0], pattern)
+
+
+class Attributes(Clean):
     def test_size_alignment_fields(self):
         self.assertEqual(H.alignment, 8)
         self.assertEqual(H.fields["state"], (0, 4))
@@ -57,7 +92,7 @@ class Attributes(unittest.TestCase):
         self.assertEqual(json.loads(m.HandoffV2.json)["version"], 2)
 
 
-class Buffers(unittest.TestCase):
+class Buffers(Clean):
     def test_too_small_names_expected_and_given_size(self):
         with self.assertRaisesRegex(ValueError, rf"Handoff.*expected at least {H.size} bytes, got 10 bytes"):
             H(bytearray(10))
@@ -90,6 +125,7 @@ class Buffers(unittest.TestCase):
         del box
         t["sequence"] = 5
         self.assertEqual(t["sequence"], 5)
+        t.abandon()
 
     def test_an_mmap_cannot_be_closed_under_a_view(self):
         region = mmap.mmap(-1, H.size)
@@ -112,12 +148,15 @@ class Buffers(unittest.TestCase):
         t = a.acquire(S.idle)
         t["sequence"] = 77
         t.publish(S.task_ready)
-        self.assertEqual(b.acquire(S.task_ready, timeout=1)["sequence"], 77)
-        self.assertEqual(struct.unpack_from("=i", buf, H.size)[0], int(S.task_ready))
+        with b.acquire(S.task_ready, timeout=1) as t:
+            self.assertEqual(t["sequence"], 77)
+            t.publish(S.task_done)
+        self.assertEqual(struct.unpack_from("=i", buf, H.size)[0], int(S.task_done))
 
 
-class Conversions(unittest.TestCase):
+class Conversions(Clean):
     def setUp(self):
+        super().setUp()
         self.buf, self.box = fresh()
         self.t = self.box.try_acquire(S.idle)
 
@@ -196,7 +235,7 @@ class Conversions(unittest.TestCase):
         self.assertEqual(self.t.keys(), [name for name in H.fields if name != "state"])
 
 
-class Tokens(unittest.TestCase):
+class Tokens(Clean):
     def test_publish_spends_the_token(self):
         _, box = fresh()
         t = box.try_acquire(S.idle)
@@ -213,14 +252,18 @@ class Tokens(unittest.TestCase):
     def test_try_acquire_in_another_state_gives_none(self):
         _, box = fresh()
         self.assertIsNone(box.try_acquire(S.task_done))
-        self.assertIsNotNone(box.try_acquire(S.idle))
+        t = box.try_acquire(S.idle)
+        self.assertIsNotNone(t)
+        t.abandon()
 
     def test_states_are_checked(self):
         _, box = fresh()
         with self.assertRaisesRegex(TypeError, "acquire"):
             box.try_acquire("idle")
-        with self.assertRaisesRegex(OverflowError, "publish"):
-            box.try_acquire(S.idle).publish(2**40)
+        with box.try_acquire(S.idle) as t:
+            with self.assertRaisesRegex(OverflowError, "publish"):
+                t.publish(2**40)
+            t.abandon()
         with self.assertRaisesRegex(TypeError, "initialize"):
             H.initialize(bytearray(H.size), None)
         self.assertEqual(box.state(), S.idle)
@@ -252,16 +295,18 @@ class Tokens(unittest.TestCase):
 
     def test_blocking_layouts_refuse_the_waiter_mark(self):
         _, box = fresh(m.BlockingHandoff)
+        t = box.try_acquire(S.idle)
         with self.assertRaisesRegex(ValueError, "top bit"):
-            box.try_acquire(S.idle).publish(-2**31)
+            t.publish(-2**31)
+        t.publish(S.task_ready)
 
 
-class Waiting(unittest.TestCase):
+class Waiting(Clean):
     def test_timeouts(self):
         _, box = fresh()
         for timeout in (0, 0.0, 0.05, -1):
             with self.subTest(timeout=timeout):
-                with self.assertRaisesRegex(TimeoutError, "Step.task_done"):
+                with self.assertRaisesRegex(TimeoutError, "State.task_done"):
                     box.acquire(S.task_done, timeout=timeout)
                 with self.assertRaisesRegex(TimeoutError, "task_ready.* or .*task_done"):
                     box.acquire_any([S.task_ready, S.task_done], timeout=timeout)
@@ -296,9 +341,10 @@ class Waiting(unittest.TestCase):
 
     def test_acquire_any_says_which_state(self):
         _, box = fresh(state=S.task_done)
-        t = box.acquire_any([S.task_ready, S.task_done, S.shutdown], timeout=1)
-        self.assertEqual(t.state, S.task_done)
-        with self.assertRaisesRegex(ValueError, "1 to 8"):
+        with box.acquire_any([S.task_ready, S.task_done, S.shutdown], timeout=1) as t:
+            self.assertEqual(t.state, S.task_done)
+            t.publish(S.idle)
+        with self.assertRaisesRegex(ValueError, "1 to 16"):
             box.acquire_any([], timeout=1)
 
     def _hand_over_from_a_thread(self, layout):
@@ -320,7 +366,7 @@ class Waiting(unittest.TestCase):
         time.sleep(0.05)
         t["sequence"] = 1234
         t.publish(S.task_ready)
-        box.acquire(S.task_done, timeout=30)
+        box.acquire(S.task_done, timeout=30).abandon()
         thread.join()
         self.assertEqual(got, {"sequence": 1234})
 
@@ -344,10 +390,11 @@ class Waiting(unittest.TestCase):
             signal.signal(signal.SIGINT, previous)
 
 
-class FlagsAndTransitions(unittest.TestCase):
+class FlagsAndTransitions(Clean):
     def setUp(self):
+        super().setUp()
         self.buf = bytearray(m.Frame.size)
-        self.box = m.Frame.initialize(self.buf, m.F.idle)
+        self.box = m.Frame.initialize(self.buf, F.idle)
 
     def test_flags_are_words_outside_the_tokens(self):
         box = self.box
@@ -360,30 +407,32 @@ class FlagsAndTransitions(unittest.TestCase):
         self.assertFalse(box.is_raised("stop"))
         struct.pack_into("=Q", self.buf, m.Frame.fields["seen"][0], 7)  # another language's non-zero
         self.assertTrue(box.is_raised("seen"))
-        self.assertEqual(box.state(), m.F.idle)  # the state word untouched
+        self.assertEqual(box.state(), F.idle)  # the state word untouched
 
     def test_only_flags_are_flags(self):
         for name in ("error", "state", "nope"):
             with self.subTest(name=name):
                 with self.assertRaisesRegex(KeyError, f"no flag '{name}' \\(its flags: stop, seen\\)"):
                     self.box.raise_flag(name)
-        t = self.box.try_acquire(m.F.idle)
-        with self.assertRaisesRegex(KeyError, "no payload field 'stop'"):
+        t = self.box.try_acquire(F.idle)
+        with self.assertRaisesRegex(KeyError, "'stop' is a flag, not a payload field"):
             t["stop"] = 1
+        t.abandon()
 
     def test_try_transition(self):
-        self.assertFalse(self.box.try_transition(m.F.staged, m.F.running))
-        self.assertEqual(self.box.state(), m.F.idle)
-        self.assertTrue(self.box.try_transition(m.F.idle, m.F.staged))
-        self.assertEqual(self.box.state(), m.F.staged)
+        self.assertFalse(self.box.try_transition(F.staged, F.running))
+        self.assertEqual(self.box.state(), F.idle)
+        self.assertTrue(self.box.try_transition(F.idle, F.staged))
+        self.assertEqual(self.box.state(), F.staged)
         with self.assertRaises(TypeError):
-            self.box.try_transition("staged", m.F.running)
+            self.box.try_transition("staged", F.running)
 
     def test_overlay_fields_share_bytes(self):
-        t = self.box.try_acquire(m.F.idle)
-        t["command"] = 5
-        self.assertEqual(m.Frame.fields["command"][0], m.Frame.fields["words"][0])
-        self.assertEqual(t["words"][0], 5)
+        with self.box.try_acquire(F.idle) as t:
+            t["command"] = 5
+            self.assertEqual(m.Frame.fields["command"][0], m.Frame.fields["words"][0])
+            self.assertEqual(t["words"][0], 5)
+            t.abandon()
         layout = json.loads(m.Frame.json)
         self.assertEqual(layout["overlays"], ["control", "task"])
         self.assertEqual(layout["flags"], ["stop", "seen"])
@@ -393,80 +442,349 @@ class FlagsAndTransitions(unittest.TestCase):
         self.assertIsNone(by_name["note"]["overlay"])
 
 
-class Endpoints(unittest.TestCase):
+class Endpoints(Clean):
     def setUp(self):
-        self.box = m.Frame.initialize(bytearray(m.Frame.size), m.F.idle)
+        super().setUp()
+        self.box = m.Frame.initialize(bytearray(m.Frame.size), F.idle)
         self.parent = m.FrameParent(self.box)
         self.child = m.FrameChild(self.box)
 
     def test_a_round_through_the_protocol(self):
-        t = self.parent.acquire(m.F.idle, timeout=1)
+        t = self.parent.acquire(F.idle, timeout=1)
         t["command"] = 3
-        t.publish(m.F.request)
-        t = self.child.acquire(m.F.request, timeout=1)
+        t.publish(F.request)
+        t = self.child.acquire(F.request, timeout=1)
         self.assertEqual(t["command"], 3)
         t["result"] = 9
-        t.publish(m.F.reply)
-        t = self.parent.acquire_any([m.F.reply, m.F.done, m.F.failed], timeout=1)
-        self.assertEqual(t.state, m.F.reply)
-        self.assertEqual(t["result"], 9)
-        t.publish(m.F.idle)
-        self.assertEqual(self.parent.state(), m.F.idle)
+        t.publish(F.reply)
+        t = self.parent.acquire_any([F.reply, F.done, F.failed], timeout=1)
+        self.assertEqual(t.state, F.reply)
+        # Acquired for three states, the token reaches what all of them view
+        # (reply views control, done views task, failed views nothing) and
+        # publishes what all of them allow next, as endpoint::acquire_any's does.
+        self.assertEqual(t.keys(), ["error", "note"])
+        with self.assertRaisesRegex(m.ProtocolError, "field 'result' is in overlay 'control'.*State.done"):
+            t["result"]
+        self.assertIsNone(t.narrow(F.done))  # acquired in reply, not done
+        with self.assertRaisesRegex(m.ProtocolError, "narrow\\(State.running\\) names a state the token was not acquired for"):
+            t.narrow(F.running)
+        reply = t.narrow(F.reply)
+        with self.assertRaisesRegex(RuntimeError, "after narrow"):
+            t["error"]
+        self.assertEqual(reply["result"], 9)
+        self.assertEqual(reply.state, F.reply)
+        reply.publish(F.idle)
+        self.assertEqual(self.parent.state(), F.idle)
+        self.assertEqual(self.box.state(), F.idle)
+        self.assertIs(type(self.box.state()), m.Frame.State)  # the protocol named the layout's states
 
     def test_states_the_role_does_not_own(self):
-        with self.assertRaisesRegex(m.ProtocolError, "role 'child' does not own <F.idle: 0> \\(its owners: parent\\)"):
-            self.child.try_acquire(m.F.idle)
-        with self.assertRaisesRegex(m.ProtocolError, "does not own <F.off: 7> \\(its owners: none\\)"):
-            self.parent.acquire(m.F.off, timeout=0)
+        with self.assertRaisesRegex(m.ProtocolError, "role 'child' does not own State.idle \\(its owners: parent\\)"):
+            self.child.try_acquire(F.idle)
+        with self.assertRaisesRegex(m.ProtocolError, "does not own State.off \\(its owners: none\\)"):
+            self.parent.acquire(F.off, timeout=0)
         with self.assertRaisesRegex(m.ProtocolError, "does not own"):
-            self.parent.acquire_any([m.F.reply, m.F.request], timeout=0)
+            self.parent.acquire_any([F.reply, F.request], timeout=0)
         with self.assertRaisesRegex(m.ProtocolError, "several owners \\(parent, child\\).*try_transition"):
-            self.parent.acquire(m.F.staged, timeout=0)
+            self.parent.acquire(F.staged, timeout=0)
         self.assertIsInstance(m.ProtocolError(), ValueError)
 
     def test_fields_outside_the_views(self):
-        t = self.parent.acquire(m.F.idle)
-        t.publish(m.F.request)
-        t = self.child.acquire(m.F.request)
+        t = self.parent.acquire(F.idle)
+        t.publish(F.request)
+        t = self.child.acquire(F.request)
         self.assertEqual(t.keys(), ["error", "command", "result", "note"])
         for name in ("words", "sum"):
             with self.subTest(name=name):
-                with self.assertRaisesRegex(m.ProtocolError, f"field '{name}' is in overlay 'task'.*<F.request: 1> \\(control\\)"):
+                with self.assertRaisesRegex(m.ProtocolError, f"field '{name}' is in overlay 'task'.*State.request \\(control\\)"):
                     t[name] = 1
                 with self.assertRaisesRegex(m.ProtocolError, f"field '{name}'"):
                     t[name]
         t["error"] = 1  # common fields are always in view
         with self.assertRaisesRegex(KeyError, "nope"):
             t["nope"]
+        t.publish(F.reply)
 
     def test_next_states(self):
-        t = self.parent.acquire(m.F.idle)
-        with self.assertRaisesRegex(m.ProtocolError, "publish\\(<F.done: 5>\\) from <F.idle: 0>.*next of <F.idle: 0>: <F.request: 1>, <F.staged: 3>, <F.off: 7>"):
-            t.publish(m.F.done)
-        self.assertEqual(self.box.state(), m.F.idle)
-        t.publish(m.F.staged)
+        t = self.parent.acquire(F.idle)
+        with self.assertRaisesRegex(m.ProtocolError, "publish\\(State.done\\) from State.idle.*next of State.idle: State.request, State.staged, State.off"):
+            t.publish(F.done)
+        self.assertEqual(self.box.state(), F.idle)
+        t.publish(F.staged)
         with self.assertRaisesRegex(RuntimeError, "after publish"):
             t["error"]
-        with self.assertRaisesRegex(m.ProtocolError, "<F.staged: 3> -> <F.done: 5> is not in the protocol"):
-            self.parent.try_transition(m.F.staged, m.F.done)
-        with self.assertRaisesRegex(m.ProtocolError, "role 'parent' does not own <F.running: 4>"):
-            self.parent.try_transition(m.F.running, m.F.done)
-        self.assertTrue(self.child.try_transition(m.F.staged, m.F.running))
-        self.assertFalse(self.parent.try_transition(m.F.staged, m.F.failed))
-        self.assertEqual(self.box.state(), m.F.running)
+        with self.assertRaisesRegex(m.ProtocolError, "State.staged -> State.done is not in the protocol"):
+            self.parent.try_transition(F.staged, F.done)
+        with self.assertRaisesRegex(m.ProtocolError, "role 'parent' does not own State.running"):
+            self.parent.try_transition(F.running, F.done)
+        self.assertTrue(self.child.try_transition(F.staged, F.running))
+        self.assertFalse(self.parent.try_transition(F.staged, F.failed))
+        self.assertEqual(self.box.state(), F.running)
 
     def test_roles_and_the_protocol_fingerprint(self):
         self.assertEqual((m.FrameParent.role, m.FrameChild.role), ("parent", "child"))
         self.assertEqual(m.FrameParent.fingerprint, m.FrameChild.fingerprint)
         self.assertNotEqual(m.FrameParent.fingerprint, m.Frame.fingerprint)
-        self.assertIs(self.parent.view, self.box)
+        # No way around the protocol's checks: the endpoint hands out no mailbox.
+        self.assertFalse(hasattr(self.parent, "view") or hasattr(self.parent, "mailbox"))
+        self.assertIs(m.FrameParent.State, m.FrameChild.State)
+        self.assertEqual([s.name for s in F], ["idle", "request", "reply", "staged", "running", "done", "failed", "off"])
 
     def test_an_endpoint_needs_a_view_of_its_layout(self):
-        with self.assertRaisesRegex(TypeError, "FrameParent: needs a view of the protocol's layout"):
+        with self.assertRaisesRegex(TypeError, "FrameParent: needs a mailbox of the protocol's layout \\(Frame"):
             m.FrameParent(H(bytearray(H.size)))
 
 
-class Headers(unittest.TestCase):
+class States(Clean):
+    def test_state_is_an_int_enum_of_the_valid_states(self):
+        import enum  # pylint: disable=import-outside-toplevel
+        self.assertTrue(issubclass(S, enum.IntEnum))
+        self.assertEqual([(s.name, int(s)) for s in S],
+                         [("idle", 0), ("task_ready", 1), ("task_done", 2), ("shutdown", 3)])
+        self.assertEqual(S.__qualname__, "Handoff.State")
+        self.assertEqual(S.__module__, "mailbox_test_module")
+        self.assertIs(m.HandoffV2.State, m.HandoffV2.State)
+
+    def test_states_read_as_members_and_ints_are_accepted(self):
+        _, box = fresh(state=2)
+        self.assertIs(box.state(), S.task_done)
+        with box.acquire(2, timeout=0) as t:
+            self.assertIs(t.state, S.task_done)
+            t["mode"] = 3
+            self.assertIs(t["mode"], S.shutdown)  # a field of the state's type reads as State too
+            t.publish(0)
+        self.assertIs(box.state(), S.idle)
+
+    def test_anything_with_index_is_a_state(self):
+        class Like:  # a pybind11 enum member, for instance
+            def __index__(self):
+                return 1
+
+        _, box = fresh()
+        with box.acquire(S.idle) as t:
+            t.publish(Like())
+        self.assertIs(box.state(), S.task_ready)
+
+    def test_an_undeclared_value_reads_back_as_an_int(self):
+        buf, box = fresh()
+        struct.pack_into("=i", buf, 0, 99)  # another side stored what nobody declared
+        self.assertEqual(box.state(), 99)
+        self.assertIs(type(box.state()), int)
+        self.assertIn("state 99", repr(box))
+
+    def test_an_integer_state_word(self):
+        self.assertIsNone(m.Counter.State)
+        buf = bytearray(m.Counter.size)
+        box = m.Counter.initialize(buf, 2**64 - 1)
+        self.assertEqual(box.state(), 2**64 - 1)
+        with box.acquire(2**64 - 1, timeout=0) as t:
+            t["value"] = -5
+            t.publish(7)
+        self.assertEqual(box.state(), 7)
+        with self.assertRaisesRegex(OverflowError, "unsigned 64-bit state word"):
+            box.try_acquire(-1)
+
+    def test_json_names_the_states(self):
+        layout = json.loads(H.json)
+        self.assertEqual(layout["state_names"], ["idle", "task_ready", "task_done", "shutdown"])
+        self.assertEqual(layout["valid_states"], [0, 1, 2, 3])
+        protocol = json.loads(m.FrameChild.json)["protocol"]
+        self.assertEqual(protocol["role"], "child")
+        self.assertEqual(int(protocol["fingerprint"], 16), m.FrameChild.fingerprint)
+        idle = protocol["states"][0]
+        self.assertEqual(idle, {"state": 0, "name": "idle", "owners": ["parent"], "views": ["control", "task"],
+                                "next": [1, 3, 7]})
+
+
+class TokenEnds(Clean):
+    def test_abandon_leaves_the_state(self):
+        _, box = fresh()
+        t = box.acquire(S.idle)
+        t["sequence"] = 9
+        t.abandon()
+        self.assertTrue(t.abandoned)
+        self.assertFalse(t.published)
+        self.assertEqual(box.state(), S.idle)
+        for use in (lambda: t["sequence"], lambda: t.publish(S.task_ready), t.abandon, lambda: t.view("args")):
+            with self.assertRaisesRegex(RuntimeError, "after abandon"):
+                use()
+        with box.acquire(S.idle) as again:  # the owner takes it again, and sees the unpublished write
+            self.assertEqual(again["sequence"], 9)
+            again.publish(S.task_ready)
+        self.assertIn("published", repr(again))
+
+    def test_with_publishes_or_abandons_with_a_warning(self):
+        _, box = fresh()
+        with box.acquire(S.idle) as t:
+            self.assertIn("acquired in State.idle", repr(t))
+        self.assertTrue(t.abandoned)
+        self.expect_abandoned(r"Handoff token acquired in State.idle left its with block without publish\(\); "
+                              r"abandoned: the mailbox stays in State.idle")
+        self.assertEqual(box.state(), S.idle)
+
+    def test_an_exception_leaving_a_with_block_abandons_the_token(self):
+        _, box = fresh()
+        with self.assertRaisesRegex(ZeroDivisionError, "inside"):
+            with box.acquire(S.idle) as t:
+                raise ZeroDivisionError("inside")
+        self.assertTrue(t.abandoned)
+        self.expect_abandoned("left its with block by an exception")
+
+    def test_a_dropped_token_warns(self):
+        _, box = fresh()
+
+        def forgets():
+            t = box.acquire(S.idle)
+            t["error"] = 1
+
+        def unwinds():
+            t = box.acquire(S.idle)  # pylint: disable=unused-variable
+            raise KeyError("unwinding")
+
+        forgets()
+        self.expect_abandoned("Handoff token acquired in State.idle was dropped without publish")
+        with self.assertRaises(KeyError):
+            unwinds()
+        self.expect_abandoned("was dropped")
+        self.assertEqual(box.state(), S.idle)
+
+    def test_keys_state_and_repr(self):
+        _, box = fresh()
+        with box.acquire(S.idle) as t:
+            self.assertEqual(t.keys(), [name for name in H.fields if name != "state"])
+            self.assertIs(t.state, S.idle)
+            t.publish(S.task_ready)
+        self.assertEqual(repr(t), "<Handoff token, published>")
+        self.assertRegex(repr(box), r"<Handoff mailbox 0 of 1, state State.task_ready>")
+
+    def test_tokens_are_made_only_by_mailboxes(self):
+        with self.assertRaises(TypeError):
+            H.Token()
+        with self.assertRaises(TypeError):
+            m.FrameChild.Token()
+
+
+class Views(Clean):
+    def test_a_view_is_the_fields_memory(self):
+        buf, box = fresh()
+        with box.acquire(S.idle) as t:
+            with t.view("args") as args:
+                self.assertEqual((args.format, args.itemsize, args.shape, args.readonly), ("Q", 8, (16,), False))
+                args[3] = 2**64 - 1
+                self.assertEqual(t["args"][3], 2**64 - 1)
+                t["args"] = list(range(16))
+                self.assertEqual(args.tolist(), list(range(16)))
+            start = H.fields["args"][0]
+            self.assertEqual(struct.unpack_from("=Q", buf, start + 8 * 5)[0], 5)
+            with t.view("blob") as blob:
+                self.assertEqual((blob.format, blob.shape), ("B", (32,)))
+                blob[0:3] = b"abc"
+            self.assertEqual(t["blob"][:3], b"abc")
+            t.publish(S.task_ready)
+
+    def test_views_of_every_shape(self):
+        buf = bytearray(m.Shapes.size)
+        box = m.Shapes.initialize(buf, 0)
+        expected = {"grid": ("d", (3, 4)), "points": ("B", (12,)), "scalar": ("q", (1,)), "text": ("B", (8,)),
+                    "small": ("b", (5,)), "halves": ("H", (2,)), "ratio": ("f", (1,)),
+                    "deep": ("B", (2, 2, 2, 2, 2))}
+        with box.acquire(0) as t:
+            for name, (fmt, shape) in expected.items():
+                with self.subTest(name=name), t.view(name) as v:
+                    self.assertEqual((v.format, v.shape, v.nbytes), (fmt, shape, m.Shapes.fields[name][1]))
+                    self.assertTrue(v.c_contiguous)
+            with t.view("grid") as grid:
+                grid[2, 3] = 1.5
+            self.assertEqual(struct.unpack_from("=d", buf, m.Shapes.fields["grid"][0] + 11 * 8)[0], 1.5)
+            with t.view("scalar") as scalar:
+                scalar[0] = -7
+            self.assertEqual(t["scalar"], -7)
+            self.assertEqual(bytes(memoryview(t.view("text")).cast("B")), bytes(8))
+            t.abandon()
+
+    def test_publish_and_abandon_refuse_while_a_view_lives(self):
+        _, box = fresh()
+        t = box.acquire(S.idle)
+        v = t.view("args")
+        w = t.view("error_msg")
+        for end in (lambda: t.publish(S.task_ready), t.abandon):
+            with self.assertRaisesRegex(BufferError, "2 memoryview"):
+                end()
+        self.assertEqual(box.state(), S.idle)
+        v.release()
+        with self.assertRaisesRegex(BufferError, "1 memoryview"):
+            t.publish(S.task_ready)
+        del w
+        gc.collect()
+        t.publish(S.task_ready)
+        self.assertEqual(box.state(), S.task_ready)
+
+    def test_leaving_a_with_block_with_a_view_alive_is_a_buffer_error(self):
+        _, box = fresh()
+        with self.assertRaises(BufferError):
+            with box.acquire(S.idle) as t:
+                v = t.view("args")
+        v.release()
+        t.abandon()
+
+    def test_unknown_names_and_flags_have_no_view(self):
+        _, box = fresh()
+        with box.acquire(S.idle) as t:
+            with self.assertRaisesRegex(KeyError, "no payload field 'nope'"):
+                t.view("nope")
+            with self.assertRaisesRegex(KeyError, "state word"):
+                t.view("state")
+            t.abandon()
+
+    def test_a_large_field_is_not_copied(self):
+        buf = bytearray(m.Large.size)
+        box = m.Large.initialize(buf, 0)
+        with box.acquire(0) as t:
+            with t.view("page") as page:
+                page[65535] = 7
+                self.assertEqual(page[65535], 7)
+                self.assertEqual(page.nbytes, 65536)
+            with t.view("samples") as samples:
+                self.assertEqual((samples.format, samples.shape), ("f", (1 << 22,)))
+            t.publish(1)
+        self.assertEqual(buf[m.Large.fields["page"][0] + 65535], 7)
+
+
+class Policies(Clean):
+    def test_policies_and_spins(self):
+        _, box = fresh()
+        for policy in ("spin", "spin_then_yield", None):
+            with self.subTest(policy=policy):
+                with self.assertRaises(TimeoutError):
+                    box.acquire(S.task_done, timeout=0.03, policy=policy, spins=10)
+        with self.assertRaisesRegex(ValueError, "spin_then_block.*blocking_waiters"):
+            box.acquire(S.task_done, timeout=0, policy="spin_then_block")
+        with self.assertRaisesRegex(ValueError, "policy is .*got 'fast'"):
+            box.acquire(S.task_done, policy="fast")
+        with self.assertRaisesRegex(ValueError, "spins must be"):
+            box.acquire(S.task_done, spins=-1)
+        with self.assertRaisesRegex(TypeError, "unexpected keyword argument 'spin'"):
+            box.acquire(S.task_done, spin=3)
+
+    def test_wait_statistics(self):
+        _, box = fresh(m.BlockingHandoff)
+        self.assertEqual(box.wait_stats, {"waits": 0, "slices": 0, "sleeps": 0, "timeouts": 0, "futex_errno": 0})
+        with self.assertRaises(TimeoutError):
+            box.acquire(S.task_done, timeout=0.1, policy="spin_then_block", spins=1)
+        stats = box.wait_stats
+        self.assertEqual(stats["waits"], 1)
+        self.assertGreaterEqual(stats["slices"], 1)
+        self.assertGreaterEqual(stats["sleeps"], 1)  # it slept in FUTEX_WAIT
+        self.assertEqual(stats["futex_errno"], 0)
+        with box.acquire(S.idle) as t:  # there already: no wait
+            t.publish(S.task_ready)
+        self.assertEqual(box.wait_stats["waits"], 1)
+        box.reset_wait_stats()
+        self.assertEqual(box.wait_stats["waits"], 0)
+
+
+
+class Headers(Clean):
     def test_attach_after_initialize(self):
         buf = bytearray(H.size_with_header)
         H.initialize_with_header(buf, S.task_ready)

@@ -1,0 +1,66 @@
+// The layouts of the Python binding's tests besides the handoff's: a frame
+// with overlays, flags and a protocol; a field too large for any stack; a
+// field of every shape; an integer state word.
+#pragma once
+
+#include <mailbox/mailbox.hpp>
+
+#include <cstddef>
+#include <cstdint>
+
+namespace python_test {
+
+// Overlays, flags and a protocol (the shape of a worker's frame), for the
+// flag, transition and endpoint bindings. No valid_states: the protocol's
+// states name them.
+enum class F : std::int32_t { idle, request, reply, staged, running, done, failed, off };
+
+using Frame = mailbox::layout<
+    mailbox::state<"state", F>, mailbox::field<"error", std::int32_t>,
+    mailbox::overlay<"control", mailbox::field<"command", std::uint64_t>,
+                     mailbox::field<"result", std::uint64_t>>,
+    mailbox::overlay<"task", mailbox::field<"words", std::uint64_t[4]>, mailbox::field<"sum", std::uint64_t>>,
+    mailbox::flag<"stop", std::int32_t>, mailbox::flag<"seen", std::uint64_t>,
+    mailbox::field<"note", char[32]>>;
+
+using Proto = mailbox::protocol<
+    Frame,
+    mailbox::in_state<F::idle, mailbox::owner<"parent">, mailbox::views<"control", "task">,
+                      mailbox::next<F::request, F::staged, F::off>>,
+    mailbox::in_state<F::request, mailbox::owner<"child">, mailbox::views<"control">,
+                      mailbox::next<F::reply>>,
+    mailbox::in_state<F::reply, mailbox::owner<"parent">, mailbox::views<"control">, mailbox::next<F::idle>>,
+    mailbox::in_state<F::staged, mailbox::owner<"parent", "child">, mailbox::next<F::running, F::failed>>,
+    mailbox::in_state<F::running, mailbox::owner<"child">, mailbox::views<"task">,
+                      mailbox::next<F::done, F::failed>>,
+    mailbox::in_state<F::done, mailbox::owner<"parent">, mailbox::views<"task">, mailbox::next<F::idle>>,
+    mailbox::in_state<F::failed, mailbox::owner<"parent">, mailbox::next<F::idle>>,
+    mailbox::in_state<F::off>>;
+
+enum class L : std::uint32_t { empty, full };
+
+// 16 MiB of floats: converting a list for it on the C stack overflows it.
+inline constexpr std::size_t large_count = std::size_t{1} << 22;
+using Large =
+    mailbox::layout<mailbox::state<"state", L>, mailbox::field<"samples", float[large_count]>,
+                    mailbox::field<"page", std::byte[65536]>, mailbox::field<"count", std::uint64_t>,
+                    mailbox::valid_states<L::empty, L::full>>;
+
+struct Point {
+  std::int16_t x;
+  std::int16_t y;
+};
+
+// One field of every shape a memoryview shows.
+using Shapes = mailbox::layout<mailbox::state<"state", L>, mailbox::field<"grid", double[3][4]>,
+                               mailbox::field<"points", Point[3]>, mailbox::field<"scalar", std::int64_t>,
+                               mailbox::field<"text", char[8]>, mailbox::field<"small", std::int8_t[5]>,
+                               mailbox::field<"halves", std::uint16_t[2]>, mailbox::field<"ratio", float>,
+                               mailbox::field<"deep", std::uint8_t[2][2][2][2][2]>,
+                               mailbox::valid_states<L::empty, L::full>>;
+
+// An integer state word: no names, states are ints.
+using Counter =
+    mailbox::layout<mailbox::state<"count", std::uint64_t>, mailbox::field<"value", std::int64_t>>;
+
+}  // namespace python_test
