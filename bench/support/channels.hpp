@@ -11,6 +11,8 @@
 // A channel provides
 //   static constexpr std::string_view name;       the variant's name
 //   static constexpr bool spins;                  waits by spinning (no system call)
+//   static constexpr bool shares_buffers;         optional: its memory is only the turn
+//                                                 word at 0 and the payload (interleaved.hpp)
 //   static constexpr std::size_t size;            bytes of region it needs
 //   static void initialize(std::span<std::byte>); first-touch, first state, descriptors
 //   static void destroy(std::span<std::byte>);
@@ -82,6 +84,7 @@ class mailbox_channel {
  public:
   static constexpr std::string_view name = StateOnOwnLine ? "mailbox_state_own_line" : "mailbox";
   static constexpr bool spins = true;
+  static constexpr bool shares_buffers = true;
   static constexpr std::size_t size = layout::size;
 
   static void initialize(std::span<std::byte> region) {
@@ -155,6 +158,7 @@ class atomic_ref_channel {
   static constexpr std::string_view name =
       Store == std::memory_order_seq_cst ? "seq_cst" : (Control ? "floor_control" : "floor");
   static constexpr bool spins = true;
+  static constexpr bool shares_buffers = true;
   static constexpr std::size_t size = sizeof(block);
 
   static void initialize(std::span<std::byte> region) { (void)initialize_plain_block<Bytes>(region); }
