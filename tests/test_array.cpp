@@ -103,3 +103,41 @@ TEST_CASE("a region too small or misaligned for the array is a region_error", "[
   CHECK_THROWS_WITH(A(all.subspan(2), 3),
                     Catch::Contains("misaligned") && Catch::Contains("got an address aligned to 2 bytes"));
 }
+
+TEST_CASE("paired_line_stride puts every mailbox on a 128-byte pair of its own", "[array]") {
+  using Paired = mailbox::mailbox_array<Small, mailbox::paired_line_stride>;
+  using PairedOdd = mailbox::mailbox_array<Odd, mailbox::paired_line_stride>;
+  using Three = mailbox::layout<mailbox::state<"turn", Turn>, mailbox::field<"bytes", char[130]>>;
+  STATIC_REQUIRE(mailbox::mailbox_array<Small>::stride == 64);  // the default stays one line
+  STATIC_REQUIRE(Paired::stride == 128);
+  STATIC_REQUIRE(PairedOdd::stride == 128);
+  STATIC_REQUIRE(mailbox::mailbox_array<Three, mailbox::paired_line_stride>::stride == 256);
+  STATIC_REQUIRE(mailbox::mailbox_array<Aligned, mailbox::paired_line_stride>::stride == 256);
+  STATIC_REQUIRE(Paired::required_alignment == 128);
+  CHECK(Paired::required_size(3) == 3 * 128);
+
+  storage memory;
+  for (auto& b : memory.bytes) b = std::byte{0xa5};
+  auto frames =
+      Paired::initialize(std::span<std::byte>(memory.bytes, Paired::required_size(3)), 3, Turn::full);
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(frames[i].state() == Turn::full);
+    CHECK(frames[i].address() == memory.bytes + i * 128);
+  }
+  // The padding between mailboxes is zeroed too, and nothing past the array is touched.
+  for (std::size_t i = 0; i < Paired::required_size(3); ++i) {
+    if (i % Paired::stride == Small::state_offset) {
+      i += sizeof(Turn) - 1;
+      continue;
+    }
+    INFO("byte " << i);
+    REQUIRE(memory.bytes[i] == std::byte{0});
+  }
+  CHECK(memory.bytes[Paired::required_size(3)] == std::byte{0xa5});
+  CHECK(frames.bytes().size() == 3 * 128);
+  // A region on a 64-byte boundary that is not a 128-byte one would put two
+  // mailboxes' lines in one pair: refused.
+  CHECK_THROWS_WITH(Paired(std::span<std::byte>(memory.bytes).subspan(64), 3),
+                    Catch::Contains("expected an address aligned to 128 bytes") &&
+                        Catch::Contains("got an address aligned to 64 bytes"));
+}

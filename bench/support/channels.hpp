@@ -37,6 +37,7 @@
 #include <new>
 #include <span>
 #include <string_view>
+#include <type_traits>
 
 namespace bench {
 
@@ -64,25 +65,23 @@ using payload_span = std::span<std::uint64_t, Bytes / 8>;
 
 // --- the library ------------------------------------------------------------
 
-// The state word at offset 0; the payload right after it (one cache line
-// with the state for payloads up to 56 bytes), or pinned to the next line.
+// The library's two layouts for the request/reply: the default (the state
+// word at offset 0, the payload right after it: one cache line with the state
+// for payloads up to 56 bytes), and with mailbox::state_on_own_cache_line
+// (the payload from the next line on).
 template <std::size_t Bytes, bool StateOnOwnLine>
-struct mailbox_layout_for {
-  using type =
-      mailbox::layout<mailbox::state<"turn", turn>, mailbox::field<"payload", std::uint64_t[Bytes / 8]>>;
-};
-template <std::size_t Bytes>
-struct mailbox_layout_for<Bytes, true> {
-  using type = mailbox::layout<mailbox::state<"turn", turn>,
-                               mailbox::field<"payload", std::uint64_t[Bytes / 8], cache_line>>;
-};
+using mailbox_layout_for = std::conditional_t<
+    StateOnOwnLine,
+    mailbox::layout<mailbox::state<"turn", turn>, mailbox::field<"payload", std::uint64_t[Bytes / 8]>,
+                    mailbox::state_on_own_cache_line>,
+    mailbox::layout<mailbox::state<"turn", turn>, mailbox::field<"payload", std::uint64_t[Bytes / 8]>>>;
 
 template <std::size_t Bytes, bool StateOnOwnLine = false>
 class mailbox_channel {
-  using layout = typename mailbox_layout_for<Bytes, StateOnOwnLine>::type;
+  using layout = mailbox_layout_for<Bytes, StateOnOwnLine>;
 
  public:
-  static constexpr std::string_view name = StateOnOwnLine ? "mailbox_state_own_line" : "mailbox";
+  static constexpr std::string_view name = StateOnOwnLine ? "mailbox_state_on_own_cache_line" : "mailbox";
   static constexpr bool spins = true;
   static constexpr bool shares_buffers = true;
   static constexpr std::size_t size = layout::size;
