@@ -29,6 +29,22 @@ struct alignas(256) storage {
   std::byte bytes[4096]{};
 };
 
+// Every byte of n mailboxes but their state words is zero (stride padding
+// included), and the byte after them still holds the 0xa5 it was filled with.
+template <class Array>
+void check_zeroed_but_states(const storage& memory, std::size_t n) {
+  using L = typename Array::layout_type;
+  for (std::size_t i = 0; i < Array::required_size(n); ++i) {
+    if (i % Array::stride == L::state_offset) {
+      i += sizeof(typename L::state_type) - 1;
+      continue;
+    }
+    INFO("byte " << i);
+    REQUIRE(memory.bytes[i] == std::byte{0});
+  }
+  CHECK(memory.bytes[Array::required_size(n)] == std::byte{0xa5});  // nothing past the array
+}
+
 }  // namespace
 
 TEST_CASE("the stride keeps neighbours off each other's cache lines", "[array]") {
@@ -55,15 +71,7 @@ TEST_CASE("initialize gives every mailbox its first state and zeroes the region"
     CHECK(frames[i].state() == Turn::full);
     CHECK(frames[i].address() == memory.bytes + i * A::stride);
   }
-  for (std::size_t i = 0; i < A::required_size(3); ++i) {
-    if (i % A::stride == Odd::state_offset) {
-      i += sizeof(Turn) - 1;
-      continue;
-    }
-    INFO("byte " << i);
-    REQUIRE(memory.bytes[i] == std::byte{0});
-  }
-  CHECK(memory.bytes[A::required_size(3)] == std::byte{0xa5});  // nothing past the array
+  check_zeroed_but_states<A>(memory, 3);
 }
 
 TEST_CASE("the mailboxes of an array are independent", "[array]") {
@@ -124,16 +132,7 @@ TEST_CASE("paired_line_stride puts every mailbox on a 128-byte pair of its own",
     CHECK(frames[i].state() == Turn::full);
     CHECK(frames[i].address() == memory.bytes + i * 128);
   }
-  // The padding between mailboxes is zeroed too, and nothing past the array is touched.
-  for (std::size_t i = 0; i < Paired::required_size(3); ++i) {
-    if (i % Paired::stride == Small::state_offset) {
-      i += sizeof(Turn) - 1;
-      continue;
-    }
-    INFO("byte " << i);
-    REQUIRE(memory.bytes[i] == std::byte{0});
-  }
-  CHECK(memory.bytes[Paired::required_size(3)] == std::byte{0xa5});
+  check_zeroed_but_states<Paired>(memory, 3);
   CHECK(frames.bytes().size() == 3 * 128);
   // A region on a 64-byte boundary that is not a 128-byte one would put two
   // mailboxes' lines in one pair: refused.
