@@ -78,40 +78,18 @@ template <arm_load Load>
                        : "memory");
 }
 
-template <std::size_t Bytes, arm_load Load>
-class arm_channel {
-  using block = bench::plain_block<Bytes>;
-
- public:
+template <arm_load Load>
+struct arm_waiting {
   static constexpr std::string_view name = Load == arm_load::ldar ? "ldar" : "ldapr";
   static constexpr bool spins = true;
-  static constexpr bool shares_buffers = true;
-  static constexpr std::size_t size = sizeof(block);
-  static void initialize(std::span<std::byte> region) { (void)bench::initialize_plain_block<Bytes>(region); }
-  static void destroy(std::span<std::byte>) noexcept {}
-  arm_channel(std::span<std::byte> region, bench::side) : block_(bench::as_plain_block<Bytes>(region)) {}
-
-  template <class Fill, class Check>
-  void request(Fill&& fill, Check&& check) {
-    wait_for(turn::pinger);
-    fill(bench::payload_span<Bytes>(block_->payload));
-    store_release(block_->state, turn::ponger);
-    wait_for(turn::pinger);
-    check(bench::payload_span<Bytes>(block_->payload));
+  [[gnu::always_inline]] static void wait_for(turn& word, turn mine) noexcept {
+    while (load_acquire<Load>(word) != mine) bench::spin_pause();
   }
-  template <class Body>
-  void serve(Body&& body) {
-    wait_for(turn::ponger);
-    body(bench::payload_span<Bytes>(block_->payload));
-    store_release(block_->state, turn::pinger);
-  }
-
- private:
-  void wait_for(turn mine) noexcept {
-    while (load_acquire<Load>(block_->state) != mine) bench::spin_pause();
-  }
-  block* block_;
+  [[gnu::always_inline]] static void give(turn& word, turn next) noexcept { store_release(word, next); }
 };
+
+template <std::size_t Bytes, arm_load Load>
+using arm_channel = bench::turn_word_channel<Bytes, arm_waiting<Load>>;
 
 bool has_ldapr() { return (::getauxval(AT_HWCAP) & HWCAP_LRCPC) != 0; }
 #endif
