@@ -228,7 +228,7 @@ def summarise(rows, context, quick=False):
     context["machine_quiet"] = machine_quiet(context)
     context = {key: context[key] for key in CONTEXT_KEYS if key in context} | {
         "method": ("every variant of one transport and payload took turns in blocks, in a fixed pseudo-random "
-                   "order per round, within one run; the variants that hold only a turn word and a payload "
+                   "order per round, within one run (those that sleep in the kernel in every 4th round); the variants that hold only a turn word and a payload "
                    "(mailbox, its own-line layout, floor, floor_control, seq_cst) used the same buffer in a round, "
                    "one of a pool of 8 taken in turn by round, the other spinning ones 8 copies of their own "
                    "likewise; round_trip_ns = mean of the fastest 99 % of its round trips; vs_floor and "
@@ -472,7 +472,8 @@ def legend(summary, quick, markdown):
          "seq_cst: std::atomic's default order); alternative: what users pick instead (futex, pipe, eventfd, "
          "sockets, mutex and condition variable, Boost, ZeroMQ)."),
         ("Interleaved", "within one run per transport and payload every variant took turns in blocks (1024 round "
-         "trips for those that spin, 32 for those that sleep in the kernel), in a pseudo-random order per round; "
+         "trips for those that spin, every round; 32 for those that sleep in the kernel, every 4th round), in a "
+         "pseudo-random order per round; "
          "the variants that hold nothing but a turn word and a payload used the same buffer within a round (one of "
          "8, taken in turn by round), since which cache lines carry a hand-over changes its cost by up to 30 %. So "
          "every ratio compares variants measured at the same moments on the same memory."),

@@ -127,9 +127,13 @@ inline constexpr bool shares_buffers = requires {
 //                                        own for the whole run (the old method)
 //   MAILBOX_BENCH_WARMUP=N               N untimed round trips open every
 //                                        block (default 0)
+//   MAILBOX_BENCH_SLEEPING_PERIOD=N      the channels that sleep in the kernel
+//                                        take part in every N-th round
+//                                        (default 4; 1: every round)
 struct interleaving_method {
   bool shared_pool = true;
   std::uint64_t block_warmup = 0;
+  std::uint64_t sleeping_period = 4;
 
   static const interleaving_method& from_environment() {
     static const interleaving_method method = [] {
@@ -137,6 +141,9 @@ struct interleaving_method {
       if (const char* p = std::getenv("MAILBOX_BENCH_PLACEMENT"))
         m.shared_pool = std::string_view(p) != "own_buffers";
       if (const char* w = std::getenv("MAILBOX_BENCH_WARMUP")) m.block_warmup = std::strtoull(w, nullptr, 10);
+      if (const char* p = std::getenv("MAILBOX_BENCH_SLEEPING_PERIOD")) {
+        m.sleeping_period = std::max<std::uint64_t>(1, std::strtoull(p, nullptr, 10));
+      }
       return m;
     }();
     return method;
@@ -303,6 +310,7 @@ class interleaved_protocol {
     std::uint64_t n = 0;
     for (std::uint64_t round = 0; round < warmup_rounds + rounds; ++round) {
       for (const std::uint8_t index : round_order<count>(round)) {
+        if (!takes_part(index, round)) continue;
         with_channel(lasting_channels, region, index, round, side::ponger, [&](auto& channel) {
           const std::uint64_t end = n + warmup + block_lengths[index];
           for (; n < end; ++n) {
@@ -329,6 +337,10 @@ class interleaved_protocol {
     std::uint64_t n = 0;
     const auto run_round = [&](std::uint64_t round, bool timed) {
       for (const std::uint8_t index : round_order<count>(round)) {
+        if (!takes_part(index, round)) {
+          if (timed) block_figures_[index].push_back(0.0);  // no block this round
+          continue;
+        }
         with_channel(lasting_channels, region, index, round, side::pinger, [&](auto& channel) {
           const auto request = [&] {
             channel.request([&](auto payload) { fill(payload, n); },
@@ -371,7 +383,7 @@ class interleaved_protocol {
       state.counters[prefix + "p99_ns"] = h.percentile(0.99) * ns_per_tick;
       state.counters[prefix + "samples"] = static_cast<double>(h.samples());
       const std::vector<double> spread = block_spread(v);
-      const double typical = quantile(block_figures_[v], 0.50) * ns_per_tick;
+      const double typical = quantile(figures_of(v), 0.50) * ns_per_tick;
       state.counters[prefix + "block_p10_ns"] = quantile(spread, 0.10) * typical;
       state.counters[prefix + "block_p90_ns"] = quantile(spread, 0.90) * typical;
       for (const auto& [reference, label] :
@@ -389,6 +401,8 @@ class interleaved_protocol {
         static_cast<double>(interleaving_method::from_environment().shared_pool ? pool_buffers : 0);
     state.counters["block_warmup"] =
         static_cast<double>(interleaving_method::from_environment().block_warmup);
+    state.counters["sleeping_round_period"] =
+        static_cast<double>(interleaving_method::from_environment().sleeping_period);
   }
 
  private:
@@ -457,12 +471,30 @@ class interleaved_protocol {
                       std::index_sequence_for<Channels...>{});
   }
 
+  // The spinning channels take part in every round; those that sleep in the
+  // kernel, whose round trips are ~100x longer and whose ratios need no
+  // percent, in every sleeping_period-th: so a loaded machine, where their
+  // wake-ups take milliseconds, still gives the spinning ones many rounds,
+  // and their wake-ups disturb fewer of the spinning blocks.
+  static bool takes_part(std::size_t index, std::uint64_t round) noexcept {
+    return spinning[index] || round % interleaving_method::from_environment().sleeping_period == 0;
+  }
+
+  // The figures of the blocks variant v ran (0 marks a round it sat out).
+  std::vector<double> figures_of(std::size_t v) const {
+    std::vector<double> ran;
+    for (const double f : block_figures_[v]) {
+      if (f > 0) ran.push_back(f);
+    }
+    return ran;
+  }
+
   std::vector<double> round_ratios(std::size_t v, std::size_t reference) const {
     const auto& mine = block_figures_[v];
     const auto& theirs = block_figures_[reference];
     std::vector<double> ratios;
     for (std::size_t r = 0; r < std::min(mine.size(), theirs.size()); ++r) {
-      if (theirs[r] > 0) ratios.push_back(mine[r] / theirs[r]);
+      if (theirs[r] > 0 && mine[r] > 0) ratios.push_back(mine[r] / theirs[r]);
     }
     return ratios;
   }
@@ -476,7 +508,9 @@ class interleaved_protocol {
     std::vector<double> spread;
     for (std::size_t phase = 0; phase < period; ++phase) {
       std::vector<double> same_memory;
-      for (std::size_t r = phase; r < figures.size(); r += period) same_memory.push_back(figures[r]);
+      for (std::size_t r = phase; r < figures.size(); r += period) {
+        if (figures[r] > 0) same_memory.push_back(figures[r]);
+      }
       const double middle = quantile(same_memory, 0.50);
       if (middle <= 0) continue;
       for (const double f : same_memory) spread.push_back(f / middle);
