@@ -13,7 +13,14 @@ foreach(var MODE SOURCE COMMAND)
 endforeach()
 
 string(REPLACE "|" ";" args "${COMMAND}")
-list(APPEND args -fsyntax-only "${SOURCE}")
+# How to stop after the front end: -fsyntax-only for g++ and clang++; nvcc
+# (tests/cuda) passes its own, "|"-separated like COMMAND.
+if(DEFINED CHECK_ONLY)
+  string(REPLACE "|" ";" check_only "${CHECK_ONLY}")
+else()
+  set(check_only -fsyntax-only)
+endif()
+list(APPEND args ${check_only} "${SOURCE}")
 if(MODE STREQUAL "fail")
   list(APPEND args -DMAILBOX_COMPILE_FAIL)
 endif()

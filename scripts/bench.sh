@@ -242,6 +242,22 @@ else
   echo "(the Python module was not built: no Python rows; it needs python3-dev and pybind11-dev)"
 fi
 
+# CUDA round trips (bench/cuda; built by `scripts/test.sh cuda` into
+# build/cuda, not here): where a GPU is, their rows, in summary.json's shape,
+# go to cuda.json beside it.
+cuda_bench=build/cuda/bench/cuda/bench_cuda
+if [ -x "$cuda_bench" ]; then
+  stage "run bench_cuda (host <-> device round trips)"
+  "$cuda_bench" --benchmark_repetitions="$repetitions" --benchmark_min_time="$min_time" \
+    --benchmark_enable_random_interleaving=true --benchmark_out="$logs/bench_cuda.json" \
+    --benchmark_out_format=json >"$logs/bench_cuda.log" 2>&1 || { cat "$logs/bench_cuda.log"; exit 1; }
+  if grep -q '^no CUDA device' "$logs/bench_cuda.log"; then
+    echo "no CUDA device: no CUDA rows"
+  else
+    python3 bench/cuda/summary.py "$logs/bench_cuda.json" --out "$out/cuda.json"
+  fi
+fi
+
 stage "summary"
 # The others' share of the CPUs during the run: all CPU time used, less the
 # benchmarks' own.

@@ -6,6 +6,10 @@
 #   scripts/test.sh gcc clang  only the named suites
 #   scripts/test.sh fuzz       the hostile-peer fuzz target under ASan/UBSan:
 #                              corpus replay and a 20 s run
+#   scripts/test.sh cuda       CUDA (docs/cuda.md): PTX checks and their
+#                              controls, device compile-fail cases, GPU tests
+#                              and benchmarks; the GPU parts run where a
+#                              device exists and say "no CUDA device" elsewhere
 #
 # The ordering suites (docs/ordering.md): aarch64, aarch64-rcpc and riscv64
 # cross builds run under qemu-user; asm checks the emitted instructions;
@@ -24,7 +28,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 all_suites=(gcc clang clang-16 clang-19-libcxx clang-14-libcxx gcc-11 bench-aarch64 fuzz asm aarch64 aarch64-rcpc
-  aarch64-clang riscv64 tsan-gcc tsan-clang asan-ubsan stress stress-aarch64)
+  aarch64-clang riscv64 tsan-gcc tsan-clang asan-ubsan stress stress-aarch64 cuda)
 suites=("${@:-${all_suites[@]}}")
 
 # pkgconf: the package test's pkg-config consumers.
@@ -114,6 +118,31 @@ for suite in "${suites[@]}"; do
     stress)
       stage "$suite: long ping-pong runs"
       cmake --workflow --preset "$suite" --fresh
+      ;;
+    cuda)
+      # nvcc is not a Debian package: it is looked for on PATH, through
+      # CUDACXX and in /usr/local/cuda/bin; without it the suite's one test
+      # says SKIPPED. Catch2 and Google Benchmark build the GPU tests and
+      # benchmarks; a machine that cannot install them (a GPU machine without
+      # network) still runs the PTX checks, and CTest says what was left out.
+      (require_debian_packages python3 catch2 libbenchmark-dev) ||
+        echo "cuda: Catch2 or Google Benchmark could not be installed; the GPU tests or benchmarks are skipped"
+      jobs=$(nproc)
+      stage "$suite: PTX checks and controls, device compile-fail cases, GPU tests (run where a device exists)"
+      cmake --preset cuda --fresh
+      cmake --build --preset cuda -j "$jobs"
+      ctest --preset cuda -j "$jobs"
+      if [ -x build/cuda/bench/cuda/bench_cuda ]; then
+        stage "$suite: host <-> device round trips (bench_cuda)"
+        build/cuda/bench/cuda/bench_cuda --benchmark_repetitions=5 --benchmark_enable_random_interleaving=true \
+          --benchmark_min_time=0.2 --benchmark_out=build/cuda/bench_cuda.json --benchmark_out_format=json |
+          tee build/cuda/bench_cuda.log
+        if grep -q '^no CUDA device' build/cuda/bench_cuda.log; then
+          echo "cuda: no CUDA device, no benchmark figures"
+        else
+          python3 bench/cuda/summary.py build/cuda/bench_cuda.json --out build/cuda/cuda_summary.json
+        fi
+      fi
       ;;
     *)
       echo "unknown suite '$suite'; the suites are: ${all_suites[*]}" >&2

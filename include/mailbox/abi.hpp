@@ -69,3 +69,21 @@
 #else
 #define MAILBOX_ABI_NAMESPACE backend_generic
 #endif
+
+// The functions CUDA device code may call (<mailbox/cuda.hpp>): __host__
+// __device__ under nvcc, nothing for every other compiler. Their device
+// forms live in #if defined(__CUDA_ARCH__) branches next to the host code.
+#if defined(__CUDACC__)
+#define MAILBOX_HOST_DEVICE __host__ __device__
+#else
+#define MAILBOX_HOST_DEVICE
+#endif
+
+// constexpr under nvcc only, for the few functions whose device code nvcc
+// compiles wrongly when they are not (see token's move constructor). They
+// are not constant expressions, which only clang would say.
+#if defined(__CUDACC__)
+#define MAILBOX_CUDA_CONSTEXPR constexpr
+#else
+#define MAILBOX_CUDA_CONSTEXPR
+#endif

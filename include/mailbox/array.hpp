@@ -7,6 +7,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <span>
@@ -54,14 +55,15 @@ class mailbox_array {
   // DESIGN.md).
   static constexpr std::size_t cache_line = 64;
 
-  // Distance between two mailboxes: the layout's size rounded up to a
-  // multiple of the cache line and of the layout's alignment, so that
-  // neighbours never share a cache line (one side's state word never
-  // false-shares with the next mailbox's payload) and every mailbox is
-  // aligned.
-  // What the stride rounds to, and the alignment a region needs.
+  // What the stride rounds to: the stride unit, or the layout's alignment
+  // if larger.
   static constexpr std::size_t stride_unit = Layout::alignment > StrideUnit ? Layout::alignment : StrideUnit;
 
+  // Distance between two mailboxes: the layout's size rounded up to a
+  // multiple of the stride unit (a cache line, or a pair) and of the layout's
+  // alignment, so that neighbours never share a cache line (one side's state
+  // word never false-shares with the next mailbox's payload) and every
+  // mailbox is aligned.
   static constexpr std::size_t stride = [] {
     const std::size_t unit = stride_unit;
     const std::size_t rounded = (Layout::size + unit - 1) / unit * unit;
@@ -80,12 +82,17 @@ class mailbox_array {
     return n * stride;
   }
 
-  static constexpr std::size_t required_alignment = stride_unit;
+  // The layout's alignment; with paired_line_stride (or a larger unit) the
+  // unit too, or the pairs would straddle mailboxes.
+  static constexpr std::size_t required_alignment =
+      StrideUnit > cache_line_stride ? stride_unit : Layout::alignment;
 
   // Views n mailboxes in an existing region; writes nothing. Throws
   // region_error when the region is too small for n strides or misaligned
   // for the layout (expected vs got, as Mailbox does).
-  mailbox_array(std::span<std::byte> region, std::size_t n) : base_(checked_region(region, n)), count_(n) {}
+  // In device code a bad region traps with the same message.
+  MAILBOX_HOST_DEVICE mailbox_array(std::span<std::byte> region, std::size_t n)
+      : base_(checked_region(region, n)), count_(n) {}
 
   // Prepares a fresh region: every mailbox zeroed (stride padding included)
   // and given the first state, as Mailbox::initialize does for one.
@@ -104,21 +111,39 @@ class mailbox_array {
   // The mailbox at `index`. Bounds are checked: an index past the end
   // throws index_error naming both numbers (a wrong frame number from the
   // other side must not become a write outside the region).
-  [[nodiscard]] mailbox_type operator[](std::size_t index) const {
+  // In device code an index past the end traps with the same message.
+  [[nodiscard]] MAILBOX_HOST_DEVICE mailbox_type operator[](std::size_t index) const {
+#if defined(__CUDA_ARCH__)
+    if (index >= count_) [[unlikely]] {
+      printf("mailbox::mailbox_array: index %llu out of range for %llu mailboxes\n",
+             static_cast<unsigned long long>(index), static_cast<unsigned long long>(count_));
+      cuda::detail::trap("");
+    }
+#else
     if (index >= count_) {
       throw index_error("mailbox::mailbox_array: index " + std::to_string(index) + " out of range for " +
                         std::to_string(count_) + " mailboxes");
     }
+#endif
     return mailbox_type(std::span<std::byte>(base_ + index * stride, stride));
   }
 
-  [[nodiscard]] std::size_t size() const noexcept { return count_; }
+  [[nodiscard]] MAILBOX_HOST_DEVICE std::size_t size() const noexcept { return count_; }
 
   // The whole region the array covers: size() strides.
-  [[nodiscard]] std::span<std::byte> bytes() const noexcept { return {base_, count_ * stride}; }
+  [[nodiscard]] MAILBOX_HOST_DEVICE std::span<std::byte> bytes() const noexcept {
+    return {base_, count_ * stride};
+  }
 
  private:
-  static std::byte* checked_region(std::span<std::byte> region, std::size_t n) {
+  MAILBOX_HOST_DEVICE static std::byte* checked_region(std::span<std::byte> region, std::size_t n) {
+#if defined(__CUDA_ARCH__)
+    // n strides, or more bytes than any region has if that overflows.
+    const std::size_t needed =
+        n > static_cast<std::size_t>(-1) / stride ? static_cast<std::size_t>(-1) : n * stride;
+    cuda::detail::check_region<Layout>("mailbox::mailbox_array", region.data(), region.size(), needed);
+    return region.data();
+#else
     const std::size_t needed = required_size(n);
     if (region.size() < needed) {
       throw region_error("mailbox::mailbox_array: region too small for " + std::to_string(n) +
@@ -135,6 +160,7 @@ class mailbox_array {
           std::to_string(address == 0 ? 0 : std::size_t{1} << std::countr_zero(address)) + " bytes");
     }
     return region.data();
+#endif
   }
 
   std::byte* base_;

@@ -35,11 +35,16 @@ class MAILBOX_OWNS_CHARS fixed_text {
   // none. Reads each byte of the field once, into this copy; the length is
   // then computed on the copy, so a peer writing meanwhile can tear the text
   // but never make it longer than N or unterminated.
-  [[nodiscard]] static fixed_text copy_of(std::span<const char, N> field) noexcept {
+  [[nodiscard]] MAILBOX_HOST_DEVICE static fixed_text copy_of(std::span<const char, N> field) noexcept {
     fixed_text out;
     std::memcpy(out.chars_, field.data(), N);
+#if defined(__CUDA_ARCH__)
+    out.size_ = 0;  // device code has no memchr
+    while (out.size_ < N && out.chars_[out.size_] != '\0') ++out.size_;
+#else
     const void* nul = std::memchr(out.chars_, '\0', N);
     out.size_ = nul ? static_cast<std::size_t>(static_cast<const char*>(nul) - out.chars_) : N;
+#endif
     out.chars_[out.size_] = '\0';
     return out;
   }

@@ -15,6 +15,9 @@
 #include "arch.hpp"
 #include "layout.hpp"
 #include "wait.hpp"
+#if defined(__CUDACC__)
+#include "cuda/state_word.hpp"  // the device forms of these accesses
+#endif
 
 namespace mailbox {
 inline namespace MAILBOX_ABI_NAMESPACE {

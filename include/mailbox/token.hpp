@@ -69,22 +69,39 @@ inline constexpr bool stores_without_narrowing = std::is_same_v<std::remove_cv_t
                                                   (integer_no_narrower<std::remove_cv_t<From>, To> ||
                                                    converts_without_narrowing<From, To>));
 
-[[noreturn, gnu::cold]] inline void token_used_after_publish() noexcept {
-  std::fputs("mailbox: a token was used after publish() or abandon(); either one spends it\n", stderr);
+// Device code has no abort(): these trap there, with the same message.
+[[noreturn, gnu::cold]] MAILBOX_HOST_DEVICE inline void token_used_after_publish() noexcept {
+  constexpr const char* message =
+      "mailbox: a token was used after publish() or abandon(); either one spends it\n";
+#if defined(__CUDA_ARCH__)
+  cuda::detail::trap(message);
+#else
+  std::fputs(message, stderr);
   std::abort();
+#endif
 }
 
-[[noreturn, gnu::cold]] inline void token_used_after_move() noexcept {
-  std::fputs("mailbox: a token was used after it was moved from; the payload went with the move\n", stderr);
+[[noreturn, gnu::cold]] MAILBOX_HOST_DEVICE inline void token_used_after_move() noexcept {
+  constexpr const char* message =
+      "mailbox: a token was used after it was moved from; the payload went with the move\n";
+#if defined(__CUDA_ARCH__)
+  cuda::detail::trap(message);
+#else
+  std::fputs(message, stderr);
   std::abort();
+#endif
 }
 
-[[noreturn, gnu::cold]] inline void token_dropped() noexcept {
-  std::fputs(
+[[noreturn, gnu::cold]] MAILBOX_HOST_DEVICE inline void token_dropped() noexcept {
+  constexpr const char* message =
       "mailbox: a token was destroyed without publish() or abandon(); the protocol is stranded in the "
-      "acquired state (MAILBOX_DEBUG_TOKENS)\n",
-      stderr);
+      "acquired state (MAILBOX_DEBUG_TOKENS)\n";
+#if defined(__CUDA_ARCH__)
+  cuda::detail::trap(message);
+#else
+  std::fputs(message, stderr);
   std::abort();
+#endif
 }
 
 // A token that an exception unwinds past is not a programming error the way
@@ -98,28 +115,40 @@ inline constexpr bool stores_without_narrowing = std::is_same_v<std::remove_cv_t
       stderr);
 }
 
-[[noreturn, gnu::cold]] inline void state_not_declared(const char* operation, std::uint64_t raw) noexcept {
-  std::fprintf(stderr,
-               "mailbox: %s of the state value %llu, which is not one of the layout's valid_states; "
-               "every peer would report it as invalid_state\n",
-               operation, static_cast<unsigned long long>(raw));
+[[noreturn, gnu::cold]] MAILBOX_HOST_DEVICE inline void state_not_declared(const char* operation,
+                                                                           std::uint64_t raw) noexcept {
+  static constexpr char format[] =
+      "mailbox: %s of the state value %llu, which is not one of the layout's valid_states; "
+      "every peer would report it as invalid_state\n";
+#if defined(__CUDA_ARCH__)
+  printf(format, operation, static_cast<unsigned long long>(raw));
+  cuda::detail::trap("");
+#else
+  std::fprintf(stderr, format, operation, static_cast<unsigned long long>(raw));
   std::abort();
+#endif
 }
 
-[[noreturn, gnu::cold]] inline void state_has_waiter_mark(const char* operation) noexcept {
-  std::fprintf(stderr,
-               "mailbox: %s of a state value with the top bit set in a layout with blocking_waiters; "
-               "that bit marks a sleeping waiter\n",
-               operation);
+[[noreturn, gnu::cold]] MAILBOX_HOST_DEVICE inline void state_has_waiter_mark(
+    const char* operation) noexcept {
+  static constexpr char format[] =
+      "mailbox: %s of a state value with the top bit set in a layout with blocking_waiters; "
+      "that bit marks a sleeping waiter\n";
+#if defined(__CUDA_ARCH__)
+  printf(format, operation);
+  cuda::detail::trap("");
+#else
+  std::fprintf(stderr, format, operation);
   std::abort();
+#endif
 }
 
 // The checks every state a mailbox stores must pass (publish, initialize):
 // not the sleeping-waiter mark, and one of the layout's valid_states. Both
 // cost nothing for a constant state in a layout without valid_states.
 template <class Layout>
-[[gnu::always_inline]] inline void check_storable_state(typename Layout::state_type next,
-                                                        const char* operation) noexcept {
+[[gnu::always_inline]] MAILBOX_HOST_DEVICE inline void check_storable_state(typename Layout::state_type next,
+                                                                            const char* operation) noexcept {
   using word = word_for<typename Layout::state_type>;
   if constexpr (Layout::has_blocking_waiters) {
     if (std::bit_cast<word>(next) & waiter_mark) state_has_waiter_mark(operation);
@@ -217,15 +246,21 @@ class field_span {
   [[nodiscard]] static constexpr std::size_t size_bytes() noexcept { return Extent * sizeof(Element); }
   [[nodiscard]] static constexpr bool empty() noexcept { return Extent == 0; }
 
-  [[nodiscard, gnu::always_inline]] Element* data() const noexcept {
+  [[nodiscard, gnu::always_inline]] MAILBOX_HOST_DEVICE Element* data() const noexcept {
     owner_->check_live();
     return elements_;
   }
-  [[nodiscard, gnu::always_inline]] Element* begin() const noexcept { return data(); }
-  [[nodiscard, gnu::always_inline]] Element* end() const noexcept { return data() + Extent; }
-  [[nodiscard, gnu::always_inline]] Element& operator[](std::size_t i) const noexcept { return data()[i]; }
-  [[nodiscard, gnu::always_inline]] Element& front() const noexcept { return data()[0]; }
-  [[nodiscard, gnu::always_inline]] Element& back() const noexcept { return data()[Extent - 1]; }
+  [[nodiscard, gnu::always_inline]] MAILBOX_HOST_DEVICE Element* begin() const noexcept { return data(); }
+  [[nodiscard, gnu::always_inline]] MAILBOX_HOST_DEVICE Element* end() const noexcept {
+    return data() + Extent;
+  }
+  [[nodiscard, gnu::always_inline]] MAILBOX_HOST_DEVICE Element& operator[](std::size_t i) const noexcept {
+    return data()[i];
+  }
+  [[nodiscard, gnu::always_inline]] MAILBOX_HOST_DEVICE Element& front() const noexcept { return data()[0]; }
+  [[nodiscard, gnu::always_inline]] MAILBOX_HOST_DEVICE Element& back() const noexcept {
+    return data()[Extent - 1];
+  }
 
  private:
   template <valid_layout>
@@ -236,7 +271,7 @@ class field_span {
   // token's base and the AArch64 instruction checks count one to three
   // instructions more per step. Every access of the payload by value (get,
   // set, text, set_text) goes through memcpy, which needs no launder.
-  [[gnu::always_inline]] field_span(const Token* owner, std::byte* at) noexcept
+  [[gnu::always_inline]] MAILBOX_HOST_DEVICE field_span(const Token* owner, std::byte* at) noexcept
       : owner_(owner), elements_(reinterpret_cast<Element*>(at)) {}
   const Token* owner_;
   Element* elements_;
@@ -261,8 +296,11 @@ class token {
  public:
   using state_type = typename Layout::state_type;
 
-  [[gnu::always_inline]] token(token&& other) noexcept : base_(std::exchange(other.base_, moved_from())) {}
-  token& operator=(token&& other) noexcept {
+  // constexpr under nvcc: its device code drops, as unreachable, a
+  // std::optional<token> built by a move constructor that is not.
+  [[gnu::always_inline]] MAILBOX_HOST_DEVICE MAILBOX_CUDA_CONSTEXPR token(token&& other) noexcept
+      : base_(std::exchange(other.base_, moved_from())) {}
+  MAILBOX_HOST_DEVICE token& operator=(token&& other) noexcept {
     if (this != &other) {
       drop_check();
       base_ = std::exchange(other.base_, moved_from());
@@ -271,9 +309,13 @@ class token {
   }
   token(const token&) = delete;
   token& operator=(const token&) = delete;
-#if MAILBOX_DEBUG_TOKENS
-  [[gnu::always_inline]] ~token() { drop_check(); }
+#if MAILBOX_DEBUG_TOKENS && !defined(__CUDA_ARCH__)
+  [[gnu::always_inline]] MAILBOX_HOST_DEVICE ~token() { drop_check(); }
 #else
+  // Device code: trivial whatever MAILBOX_DEBUG_TOKENS says. nvcc 13
+  // miscompiles std::optional<T> in device code for any T with a
+  // non-trivial destructor (the kernel's code after it is dropped as
+  // unreachable), and try_acquire() returns one.
   ~token() = default;  // trivial: a token costs nothing to drop in a release build
 #endif
 
@@ -282,13 +324,23 @@ class token {
   // readable too.
   template <fixed_string Name>
   requires names_a_scalar_payload_field<Layout, Name>
-  [[nodiscard, gnu::always_inline]] auto get() const noexcept {
+  [[nodiscard, gnu::always_inline]] MAILBOX_HOST_DEVICE auto get() const noexcept {
     // (A deduced return type: spelt out, its substitution would fail before
     // the constraint does, and clang would report that instead of the field.)
     using T = typename Layout::template type_of<Name>;
+#if defined(__CUDA_ARCH__)
+    // cicc (CUDA 13) stops with an internal error on std::bit_cast from an
+    // array; memcpy creates the T in the bytes, which launder then reaches.
+    // The field is aligned for T (the region is, for the layout), which
+    // nothing tells cicc: without the hint it copies byte by byte.
+    alignas(T) std::byte bytes[sizeof(T)];
+    std::memcpy(bytes, __builtin_assume_aligned(field_address<Name>(), alignof(T)), sizeof(T));
+    return *std::launder(reinterpret_cast<const T*>(bytes));
+#else
     std::byte bytes[sizeof(T)];
     std::memcpy(bytes, field_address<Name>(), sizeof(T));
     return std::bit_cast<T>(bytes);
+#endif
   }
 
   // Writes a payload field: a value of the field's type, or one that
@@ -296,13 +348,19 @@ class token {
   // arrays are copied whole and must have the field's type exactly.
   template <fixed_string Name, class Value>
   requires accepts_value_for<Layout, Name, Value>
-  [[gnu::always_inline]] void set(const Value& value) noexcept {
+  [[gnu::always_inline]] MAILBOX_HOST_DEVICE void set(const Value& value) noexcept {
     using T = typename Layout::template type_of<Name>;
+#if defined(__CUDA_ARCH__)
+    // Aligned for T, which cicc cannot see (see get()).
+    void* field = __builtin_assume_aligned(field_address<Name>(), alignof(T));
+#else
+    void* field = field_address<Name>();
+#endif
     if constexpr (std::is_same_v<std::remove_cv_t<Value>, T>) {
-      std::memcpy(field_address<Name>(), &value, sizeof(T));
+      std::memcpy(field, &value, sizeof(T));
     } else {
       const T converted = static_cast<T>(value);
-      std::memcpy(field_address<Name>(), &converted, sizeof(T));
+      std::memcpy(field, &converted, sizeof(T));
     }
   }
 
@@ -310,14 +368,14 @@ class token {
   // this token on every access (begin() and end() for a range-for).
   template <fixed_string Name>
   requires names_an_array_payload_field<Layout, Name>
-  [[nodiscard, gnu::always_inline]] auto span() & noexcept {
+  [[nodiscard, gnu::always_inline]] MAILBOX_HOST_DEVICE auto span() & noexcept {
     using array = typename Layout::template type_of<Name>;
     return field_span<std::remove_extent_t<array>, std::extent_v<array>, token>(this, field_address<Name>());
   }
 
   template <fixed_string Name>
   requires names_an_array_payload_field<Layout, Name>
-  [[nodiscard, gnu::always_inline]] auto span() const& noexcept {
+  [[nodiscard, gnu::always_inline]] MAILBOX_HOST_DEVICE auto span() const& noexcept {
     using array = typename Layout::template type_of<Name>;
     return field_span<const std::remove_extent_t<array>, std::extent_v<array>, token>(this,
                                                                                       field_address<Name>());
@@ -333,7 +391,7 @@ class token {
   // while it is read.
   template <fixed_string Name>
   requires names_a_text_field<Layout, Name>
-  [[nodiscard]] auto text() const noexcept {
+  [[nodiscard]] MAILBOX_HOST_DEVICE auto text() const noexcept {
     constexpr std::size_t capacity = std::extent_v<typename Layout::template type_of<Name>>;
     const char* chars = reinterpret_cast<const char*>(field_address<Name>());
     return fixed_text<capacity>::copy_of(std::span<const char, capacity>(chars, capacity));
@@ -343,12 +401,17 @@ class token {
   // up to the end (no stale bytes follow). Returns how many characters were
   // stored: fewer than text.size() means it was cut.
   template <fixed_string Name>
-  std::size_t set_text(std::string_view text) noexcept requires names_a_text_field<Layout, Name> {
+  MAILBOX_HOST_DEVICE std::size_t set_text(std::string_view text) noexcept requires
+      names_a_text_field<Layout, Name> {
     constexpr std::size_t capacity = std::extent_v<typename Layout::template type_of<Name>>;
     static_assert(capacity > 0);
     char* chars = reinterpret_cast<char*>(field_address<Name>());
     const std::size_t stored = text.size() < capacity ? text.size() : capacity - 1;
+#if defined(__CUDA_ARCH__)
+    cuda::detail::move_bytes(chars, text.data(), stored);  // device code has no memmove
+#else
     std::memmove(chars, text.data(), stored);  // text may be a view of this very field
+#endif
     std::memset(chars + stored, 0, capacity - stored);
     return stored;
   }
@@ -361,15 +424,19 @@ class token {
   // then an atomic exchange (release) that wakes sleeping waiters. Aborts
   // with a message for a state the layout cannot hold (the waiter mark, or a
   // value outside its valid_states).
-  [[gnu::always_inline]] void publish(state_type next) && noexcept {
+  [[gnu::always_inline]] MAILBOX_HOST_DEVICE void publish(state_type next) && noexcept {
     std::byte* base = checked_base();
     base_ = nullptr;
     detail::check_storable_state<Layout>(next, "publish()");
+#if defined(__CUDA_ARCH__)
+    cuda::detail::store_state<Layout>(base, next);  // st.release at the layout's scope
+#else
     if constexpr (Layout::has_blocking_waiters) {
       detail::exchange_state_and_wake(base + Layout::state_offset, std::bit_cast<std::uint32_t>(next));
     } else {
       detail::store_state_release<state_type>(base + Layout::state_offset, next);
     }
+#endif
   }
 
   // Ends the token without publishing: the state word is not touched, so the
@@ -380,7 +447,7 @@ class token {
   // unpublished: the next token of this state sees them. The token is spent,
   // as after publish(); a debug build (MAILBOX_DEBUG_TOKENS) then destroys
   // it quietly.
-  [[gnu::always_inline]] void abandon() && noexcept {
+  [[gnu::always_inline]] MAILBOX_HOST_DEVICE void abandon() && noexcept {
     (void)checked_base();
     base_ = nullptr;
   }
@@ -395,45 +462,49 @@ class token {
   // nullptr once published, moved_from() once moved from. One comparison
   // tells a live token from both.
   static constexpr std::uintptr_t last_dead_value = 1;
-  [[nodiscard, gnu::always_inline]] static std::byte* moved_from() noexcept {
+  [[nodiscard, gnu::always_inline]] MAILBOX_HOST_DEVICE static std::byte* moved_from() noexcept {
     return reinterpret_cast<std::byte*>(last_dead_value);
   }
-  [[nodiscard, gnu::always_inline]] static bool is_live(const std::byte* base) noexcept {
+  [[nodiscard, gnu::always_inline]] MAILBOX_HOST_DEVICE static bool is_live(const std::byte* base) noexcept {
     return reinterpret_cast<std::uintptr_t>(base) > last_dead_value;
   }
 
-  [[gnu::always_inline]] explicit token(std::byte* base) noexcept : base_(base) {
+  [[gnu::always_inline]] MAILBOX_HOST_DEVICE explicit token(std::byte* base) noexcept : base_(base) {
     // Lets the compiler drop the checks below on every token fresh from a
     // mailbox, whose base a constructor has already checked.
     if (!is_live(base)) __builtin_unreachable();
   }
 
-  [[gnu::always_inline]] void drop_check() const noexcept {
+  [[gnu::always_inline]] MAILBOX_HOST_DEVICE void drop_check() const noexcept {
     if constexpr (debug_tokens) {
       if (is_live(base_)) {
+#if defined(__CUDA_ARCH__)
+        detail::token_dropped();  // no exceptions in device code
+#else
         if (std::uncaught_exceptions() > 0) {
           detail::token_unwound();
         } else {
           detail::token_dropped();
         }
+#endif
       }
     }
   }
 
-  [[gnu::always_inline]] void check_live() const noexcept {
+  [[gnu::always_inline]] MAILBOX_HOST_DEVICE void check_live() const noexcept {
     if (!is_live(base_)) [[unlikely]] {
       if (base_ == nullptr) detail::token_used_after_publish();
       detail::token_used_after_move();
     }
   }
 
-  [[nodiscard, gnu::always_inline]] std::byte* checked_base() const noexcept {
+  [[nodiscard, gnu::always_inline]] MAILBOX_HOST_DEVICE std::byte* checked_base() const noexcept {
     check_live();
     return base_;
   }
 
   template <fixed_string Name>
-  [[nodiscard, gnu::always_inline]] std::byte* field_address() const noexcept {
+  [[nodiscard, gnu::always_inline]] MAILBOX_HOST_DEVICE std::byte* field_address() const noexcept {
     return checked_base() + Layout::template offset_of<Name>;
   }
 
@@ -443,17 +514,17 @@ class token {
 // std::get-style free functions, so generic code need not write
 // `t.template get<"x">()`.
 template <fixed_string Name, class Token>
-[[nodiscard]] auto get(const Token& t) noexcept -> decltype(t.template get<Name>()) {
+[[nodiscard]] MAILBOX_HOST_DEVICE auto get(const Token& t) noexcept -> decltype(t.template get<Name>()) {
   return t.template get<Name>();
 }
 
 template <fixed_string Name, class Token, class Value>
-auto set(Token& t, const Value& value) noexcept -> decltype(t.template set<Name>(value)) {
+MAILBOX_HOST_DEVICE auto set(Token& t, const Value& value) noexcept -> decltype(t.template set<Name>(value)) {
   t.template set<Name>(value);
 }
 
 template <fixed_string Name, class Token>
-[[nodiscard]] auto span(Token& t) noexcept -> decltype(t.template span<Name>()) {
+[[nodiscard]] MAILBOX_HOST_DEVICE auto span(Token& t) noexcept -> decltype(t.template span<Name>()) {
   return t.template span<Name>();
 }
 

@@ -68,7 +68,8 @@ class Mailbox {
 
   // Views an existing region; writes nothing. Throws region_error when the
   // region is too small or misaligned for the layout.
-  explicit Mailbox(std::span<std::byte> region) : base_(checked_region(region)) {}
+  // In device code a bad region traps with the same message.
+  MAILBOX_HOST_DEVICE explicit Mailbox(std::span<std::byte> region) : base_(checked_region(region)) {}
 
   // Prepares a fresh region: zeroes every byte of the layout, then
   // release-stores the first state. Nobody else may use the region meanwhile.
@@ -95,23 +96,27 @@ class Mailbox {
   // Where the viewed region starts: for telling views apart and for tests.
   // Read-only and untyped on purpose: there is no way to the bytes that does
   // not go through the state word's accesses or a token.
-  [[nodiscard, gnu::always_inline]] const void* address() const noexcept { return base_; }
+  [[nodiscard, gnu::always_inline]] MAILBOX_HOST_DEVICE const void* address() const noexcept { return base_; }
 
   // Acquire-load of the state word. Pairs with the release-store of the
   // publish() that wrote this value. In a layout with blocking_waiters the
   // sleeping-waiter mark is not part of the state and is stripped.
-  [[nodiscard, gnu::always_inline]] state_type state() const noexcept {
+  [[nodiscard, gnu::always_inline]] MAILBOX_HOST_DEVICE state_type state() const noexcept {
+#if defined(__CUDA_ARCH__)
+    return cuda::detail::load_state<Layout>(base_);  // ld.acquire at the layout's scope
+#else
     if constexpr (Layout::has_blocking_waiters) {
       return std::bit_cast<state_type>(raw_word() & ~detail::waiter_mark);
     } else {
       return detail::load_state_acquire<state_type>(base_ + Layout::state_offset);
     }
+#endif
   }
 
   // The state if it is one the layout declares (mailbox::valid_states),
   // nothing if the other side stored any other bit pattern. Every value is
   // valid in a layout that declares no list.
-  [[nodiscard]] std::optional<state_type> valid_state() const noexcept {
+  [[nodiscard]] MAILBOX_HOST_DEVICE std::optional<state_type> valid_state() const noexcept {
     const state_type s = state();
     if (!Layout::is_valid_state(s)) return std::nullopt;
     return s;
@@ -131,15 +136,21 @@ class Mailbox {
   }
 
   // A token if the state is `expected` now, otherwise nothing.
-  [[nodiscard, gnu::always_inline]] std::optional<token> try_acquire(state_type expected) const noexcept {
+  [[nodiscard, gnu::always_inline]] MAILBOX_HOST_DEVICE std::optional<token> try_acquire(
+      state_type expected) const noexcept {
     if (state() != expected) return std::nullopt;
     return token(base_);
   }
 
   // Waits, spinning politely, until the state is `expected`, then returns a
   // token.
-  [[nodiscard]] token acquire(state_type expected) const noexcept {
+  [[nodiscard]] MAILBOX_HOST_DEVICE token acquire(state_type expected) const noexcept {
+#if defined(__CUDA_ARCH__)
+    while (state() != expected) {
+    }
+#else
     while (state() != expected) arch::cpu_relax();
+#endif
     return token(base_);
   }
 
@@ -193,7 +204,11 @@ class Mailbox {
   // marked word (the same argument as publish(): both RMWs are on one word).
   // A `to` using the mark bit aborts, as in publish(); a `from` using it is
   // a state the word never holds, so the call returns false.
-  [[nodiscard, gnu::always_inline]] bool try_transition(state_type from, state_type to) const noexcept {
+  [[nodiscard, gnu::always_inline]] MAILBOX_HOST_DEVICE bool try_transition(state_type from,
+                                                                            state_type to) const noexcept {
+#if defined(__CUDA_ARCH__)
+    return cuda::detail::transition_state<Layout>(base_, from, to);  // atom.acq_rel.cas
+#else
     using word = detail::word_for<state_type>;
     word& state_word = *std::launder(reinterpret_cast<word*>(base_ + Layout::state_offset));
     word expected = std::bit_cast<word>(from);
@@ -216,6 +231,7 @@ class Mailbox {
     } else {
       return arch::compare_exchange(state_word, expected, desired);
     }
+#endif
   }
 
   // Flags (mailbox::flag<"name", T>): atomic words outside the token
@@ -229,19 +245,23 @@ class Mailbox {
   // another language sets to any non-zero value counts as raised.
   template <fixed_string Name>
   requires names_a_flag<Layout, Name>
-  [[gnu::always_inline]] void raise() const noexcept { store_flag<Name>(1); }
+  [[gnu::always_inline]] MAILBOX_HOST_DEVICE void raise() const noexcept { store_flag<Name>(1); }
 
   template <fixed_string Name>
   requires names_a_flag<Layout, Name>
-  [[gnu::always_inline]] void clear() const noexcept { store_flag<Name>(0); }
+  [[gnu::always_inline]] MAILBOX_HOST_DEVICE void clear() const noexcept { store_flag<Name>(0); }
 
   template <fixed_string Name>
   requires names_a_flag<Layout, Name>
-  [[nodiscard, gnu::always_inline]] bool is_raised() const noexcept {
+  [[nodiscard, gnu::always_inline]] MAILBOX_HOST_DEVICE bool is_raised() const noexcept {
     using word = detail::word_for<typename Layout::template type_of<Name>>;
     // Pairs with the release-store of raise() or clear().
+#if defined(__CUDA_ARCH__)
+    return cuda::detail::load_flag<Layout, word>(base_ + Layout::template offset_of<Name>) != 0;
+#else
     return arch::load_acquire(
                *std::launder(reinterpret_cast<const word*>(base_ + Layout::template offset_of<Name>))) != 0;
+#endif
   }
 
   // The checked wait of acquire(expected, policy, ...) for any set of
@@ -273,11 +293,15 @@ class Mailbox {
 
  private:
   template <fixed_string Name>
-  [[gnu::always_inline]] void store_flag(std::uint32_t value) const noexcept {
+  [[gnu::always_inline]] MAILBOX_HOST_DEVICE void store_flag(std::uint32_t value) const noexcept {
     using word = detail::word_for<typename Layout::template type_of<Name>>;
     // Pairs with the acquire-load of is_raised().
+#if defined(__CUDA_ARCH__)
+    cuda::detail::store_flag<Layout, word>(base_ + Layout::template offset_of<Name>, word{value});
+#else
     arch::store_release(*std::launder(reinterpret_cast<word*>(base_ + Layout::template offset_of<Name>)),
                         word{value});
+#endif
   }
 
  public:
@@ -340,7 +364,11 @@ class Mailbox {
     }
   }
 
-  static std::byte* checked_region(std::span<std::byte> region) {
+  MAILBOX_HOST_DEVICE static std::byte* checked_region(std::span<std::byte> region) {
+#if defined(__CUDA_ARCH__)
+    cuda::detail::check_region<Layout>("mailbox::Mailbox", region.data(), region.size(), Layout::size);
+    return region.data();
+#else
     if (region.size() < Layout::size) {
       throw region_error("mailbox::Mailbox: region too small for the layout: expected at least " +
                          std::to_string(Layout::size) + " bytes, got " + std::to_string(region.size()) +
@@ -354,6 +382,7 @@ class Mailbox {
           std::to_string(address == 0 ? 0 : std::size_t{1} << std::countr_zero(address)) + " bytes");
     }
     return region.data();
+#endif
   }
 
   std::byte* base_;
