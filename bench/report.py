@@ -653,12 +653,15 @@ def replace_between_markers(path, markers, text):
     begin_marker, end_marker = markers
     with open(path) as f:
         content = f.read()
-    begin, end = content.find(begin_marker), content.find(end_marker)
-    if begin < 0 or end < begin:
+    # The begin marker's words up to "begin" are what counts; its comment may say more.
+    begin = content.find(begin_marker.split(" (")[0])
+    after_begin = content.find("-->", begin) + len("-->") if begin >= 0 else -1
+    end = content.find(end_marker, max(after_begin, 0))
+    if begin < 0 or end < 0:
         sys.exit(f"report.py: {path} lacks the markers\n  {begin_marker}\n  {end_marker}\n"
                  "(the lines between them are what scripts/bench.sh --readme writes)")
     with open(path, "w") as f:
-        f.write(content[: begin + len(begin_marker)] + "\n" + text + content[end:])
+        f.write(content[:after_begin] + "\n" + text + content[end:])
     print(f"report.py: updated {path} between its markers", file=sys.stderr)
 
 

@@ -39,7 +39,9 @@
 # payload, default 6), MAILBOX_BENCH_LAYOUT_TIME (seconds per payload of the
 # layout comparison, default 1.5), MAILBOX_BENCH_REPETITIONS (default 10) and
 # MAILBOX_BENCH_MIN_TIME (default 0.1 s) for the other benchmarks, and
-# MAILBOX_BENCH_FILTER, a --benchmark_filter regex.
+# MAILBOX_BENCH_FILTER, a --benchmark_filter regex, and
+# MAILBOX_BENCH_QUIET_WAIT (how long --readme waits for a quiet machine,
+# default 300 s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -123,13 +125,13 @@ load_now() { cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo unknown; }
 busy_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8}' /proc/stat; }
 # Ours: the CPU time of this script's finished children (the benchmarks).
 own_ticks() { awk '{print $16 + $17}' "/proc/$$/stat"; }
-# wait_for_quiet WHEN: waits up to 5 minutes for the 1-minute load average
-# to fall under 0.5 (a 2-CPU spin decays from 2 to 0.5 in about 90 s);
-# returns 1 if it does not.
+# wait_for_quiet WHEN: waits up to MAILBOX_BENCH_QUIET_WAIT seconds (5
+# minutes) for the 1-minute load average to fall under 0.5 (a 2-CPU spin
+# decays from 2 to 0.5 in about 90 s); returns 1 if it does not.
 wait_for_quiet() {
   local waited=0
   while awk -v load="$(load_now)" 'BEGIN { exit !(load >= 0.5) }'; do
-    if [ $waited -ge 300 ]; then
+    if [ $waited -ge "${MAILBOX_BENCH_QUIET_WAIT:-300}" ]; then
       echo "the load average stayed at $(load_now) (1 minute) $1: not a quiet machine" >&2
       return 1
     fi
