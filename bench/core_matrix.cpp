@@ -78,39 +78,18 @@ template <arm_load Load>
                        : "memory");
 }
 
-template <std::size_t Bytes, arm_load Load>
-class arm_channel {
-  using block = bench::plain_block<Bytes>;
-
- public:
+template <arm_load Load>
+struct arm_waiting {
   static constexpr std::string_view name = Load == arm_load::ldar ? "ldar" : "ldapr";
   static constexpr bool spins = true;
-  static constexpr std::size_t size = sizeof(block);
-  static void initialize(std::span<std::byte> region) { (void)bench::initialize_plain_block<Bytes>(region); }
-  static void destroy(std::span<std::byte>) noexcept {}
-  arm_channel(std::span<std::byte> region, bench::side) : block_(bench::as_plain_block<Bytes>(region)) {}
-
-  template <class Fill, class Check>
-  void request(Fill&& fill, Check&& check) {
-    wait_for(turn::pinger);
-    fill(bench::payload_span<Bytes>(block_->payload));
-    store_release(block_->state, turn::ponger);
-    wait_for(turn::pinger);
-    check(bench::payload_span<Bytes>(block_->payload));
+  [[gnu::always_inline]] static void wait_for(turn& word, turn mine) noexcept {
+    while (load_acquire<Load>(word) != mine) bench::spin_pause();
   }
-  template <class Body>
-  void serve(Body&& body) {
-    wait_for(turn::ponger);
-    body(bench::payload_span<Bytes>(block_->payload));
-    store_release(block_->state, turn::pinger);
-  }
-
- private:
-  void wait_for(turn mine) noexcept {
-    while (load_acquire<Load>(block_->state) != mine) bench::spin_pause();
-  }
-  block* block_;
+  [[gnu::always_inline]] static void give(turn& word, turn next) noexcept { store_release(word, next); }
 };
+
+template <std::size_t Bytes, arm_load Load>
+using arm_channel = bench::turn_word_channel<Bytes, arm_waiting<Load>>;
 
 bool has_ldapr() { return (::getauxval(AT_HWCAP) & HWCAP_LRCPC) != 0; }
 #endif
@@ -159,8 +138,11 @@ std::vector<int> allowed_cpus() {
 // One side of one block, run by the worker pinned to that side's CPU, over
 // the pinger's page (mapped and first-touched by the pinger's worker, so the
 // line's home is local to the pinger, as a real producer's would be). Every
-// block ends with the turn at the pinger, so the next block over the same
-// page starts from a clean state.
+// variant of a pair uses the same page: which cache lines carry a hand-over
+// changes its cost (bench/README.md), so variants compared on different
+// lines would differ by where their lines lie. Every block ends with the turn
+// at the pinger, so the next block over the same page starts from a clean
+// state.
 struct variant {
   std::string name;
   void (*initialize)(std::span<std::byte>);
@@ -212,6 +194,7 @@ void run_ponger(std::span<std::byte> region, std::uint64_t round_trips, std::uin
 template <class Channel>
 variant make_variant() {
   static_assert(Channel::size <= 4096);
+  static_assert(bench::shares_buffers<Channel>, "the variants take turns over one page");
   return {std::string(Channel::name), &Channel::initialize, &run_pinger<Channel>, &run_ponger<Channel>};
 }
 
@@ -239,8 +222,8 @@ class worker {
     std::uint64_t round_trips = 0;
   };
 
-  // This worker's page for variant v (the pinger's side of its blocks).
-  std::span<std::byte> page(std::size_t v) const { return pages_[v]; }
+  // This worker's page (the pinger's side of its blocks).
+  std::span<std::byte> page() const { return page_; }
 
   void give(job j) {
     job_ = j;
@@ -263,13 +246,11 @@ class worker {
   void main(int cpu) {
     pinned_ = bench::pin_current_thread(cpu) == 0;
     const std::size_t bytes = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-    for (const variant& v : variants_) {
-      void* page = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-      if (page == MAP_FAILED) std::abort();
-      std::memset(page, 0, bytes);  // first touch, on this CPU
-      pages_.emplace_back(static_cast<std::byte*>(page), bytes);
-      v.initialize(pages_.back());
-    }
+    void* page = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (page == MAP_FAILED) std::abort();
+    std::memset(page, 0, bytes);  // first touch, on this CPU
+    page_ = {static_cast<std::byte*>(page), bytes};
+    variants_.front().initialize(page_);
     std::uint64_t seen = 0;
     done_.store(0, std::memory_order_release);
     done_.notify_one();
@@ -291,11 +272,11 @@ class worker {
       done_.store(seen, std::memory_order_release);
       done_.notify_one();
     }
-    for (const auto& page : pages_) ::munmap(page.data(), page.size());
+    ::munmap(page_.data(), page_.size());
   }
 
   const std::vector<variant>& variants_;
-  std::vector<std::span<std::byte>> pages_;
+  std::span<std::byte> page_;
   job job_;
   bool pinned_ = false;
   double figure_ = 0.0;
@@ -360,22 +341,13 @@ int run(const options& o) {
   std::vector<std::size_t> order(pairs.size() * variants.size());
   for (std::uint64_t round = 0; round < o.rounds; ++round) {
     for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
-    // The same splitmix64-driven shuffle as the interleaved benchmarks.
-    std::uint64_t x = round * 0x9E3779B97F4A7C15ull + 1;
-    for (std::size_t k = order.size(); k > 1; --k) {
-      x += 0x9E3779B97F4A7C15ull;
-      std::uint64_t z = x;
-      z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-      z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-      z ^= z >> 31;
-      std::swap(order[k - 1], order[z % k]);
-    }
+    bench::shuffle_for_round(std::span<std::size_t>(order), round);
     for (const std::size_t k : order) {
       const std::size_t v = k % variants.size();
       const std::size_t p = k / variants.size();
       worker& pinger = *workers[pairs[p].first];
       worker& ponger = *workers[pairs[p].second];
-      const std::span<std::byte> region = pinger.page(v);
+      const std::span<std::byte> region = pinger.page();
       ponger.give({.pinger = false, .variant = v, .region = region, .round_trips = o.round_trips});
       pinger.give({.pinger = true, .variant = v, .region = region, .round_trips = o.round_trips});
       const auto [figure, pinger_wrong] = pinger.result();

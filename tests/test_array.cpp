@@ -29,6 +29,22 @@ struct alignas(256) storage {
   std::byte bytes[4096]{};
 };
 
+// Every byte of n mailboxes but their state words is zero (stride padding
+// included), and the byte after them still holds the 0xa5 it was filled with.
+template <class Array>
+void check_zeroed_but_states(const storage& memory, std::size_t n) {
+  using L = typename Array::layout_type;
+  for (std::size_t i = 0; i < Array::required_size(n); ++i) {
+    if (i % Array::stride == L::state_offset) {
+      i += sizeof(typename L::state_type) - 1;
+      continue;
+    }
+    INFO("byte " << i);
+    REQUIRE(memory.bytes[i] == std::byte{0});
+  }
+  CHECK(memory.bytes[Array::required_size(n)] == std::byte{0xa5});  // nothing past the array
+}
+
 }  // namespace
 
 TEST_CASE("the stride keeps neighbours off each other's cache lines", "[array]") {
@@ -55,15 +71,7 @@ TEST_CASE("initialize gives every mailbox its first state and zeroes the region"
     CHECK(frames[i].state() == Turn::full);
     CHECK(frames[i].address() == memory.bytes + i * A::stride);
   }
-  for (std::size_t i = 0; i < A::required_size(3); ++i) {
-    if (i % A::stride == Odd::state_offset) {
-      i += sizeof(Turn) - 1;
-      continue;
-    }
-    INFO("byte " << i);
-    REQUIRE(memory.bytes[i] == std::byte{0});
-  }
-  CHECK(memory.bytes[A::required_size(3)] == std::byte{0xa5});  // nothing past the array
+  check_zeroed_but_states<A>(memory, 3);
 }
 
 TEST_CASE("the mailboxes of an array are independent", "[array]") {
@@ -102,4 +110,33 @@ TEST_CASE("a region too small or misaligned for the array is a region_error", "[
   CHECK_THROWS_AS(A(all.first(2 * A::stride + Odd::size), 3), mailbox::region_error);
   CHECK_THROWS_WITH(A(all.subspan(2), 3),
                     Catch::Contains("misaligned") && Catch::Contains("got an address aligned to 2 bytes"));
+}
+
+TEST_CASE("paired_line_stride puts every mailbox on a 128-byte pair of its own", "[array]") {
+  using Paired = mailbox::mailbox_array<Small, mailbox::paired_line_stride>;
+  using PairedOdd = mailbox::mailbox_array<Odd, mailbox::paired_line_stride>;
+  using Three = mailbox::layout<mailbox::state<"turn", Turn>, mailbox::field<"bytes", char[130]>>;
+  STATIC_REQUIRE(mailbox::mailbox_array<Small>::stride == 64);  // the default stays one line
+  STATIC_REQUIRE(Paired::stride == 128);
+  STATIC_REQUIRE(PairedOdd::stride == 128);
+  STATIC_REQUIRE(mailbox::mailbox_array<Three, mailbox::paired_line_stride>::stride == 256);
+  STATIC_REQUIRE(mailbox::mailbox_array<Aligned, mailbox::paired_line_stride>::stride == 256);
+  STATIC_REQUIRE(Paired::required_alignment == 128);
+  CHECK(Paired::required_size(3) == 3 * 128);
+
+  storage memory;
+  for (auto& b : memory.bytes) b = std::byte{0xa5};
+  auto frames =
+      Paired::initialize(std::span<std::byte>(memory.bytes, Paired::required_size(3)), 3, Turn::full);
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(frames[i].state() == Turn::full);
+    CHECK(frames[i].address() == memory.bytes + i * 128);
+  }
+  check_zeroed_but_states<Paired>(memory, 3);
+  CHECK(frames.bytes().size() == 3 * 128);
+  // A region on a 64-byte boundary that is not a 128-byte one would put two
+  // mailboxes' lines in one pair: refused.
+  CHECK_THROWS_WITH(Paired(std::span<std::byte>(memory.bytes).subspan(64), 3),
+                    Catch::Contains("expected an address aligned to 128 bytes") &&
+                        Catch::Contains("got an address aligned to 64 bytes"));
 }

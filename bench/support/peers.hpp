@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cerrno>
@@ -92,17 +93,6 @@ inline void read_all(int fd, void* data, std::size_t bytes) {
   }
 }
 
-// The descriptors of a stream-carrying peer, kept in the region so that
-// both sides (threads, or a forked child) find them.
-struct descriptor_block {
-  int to_ponger[2];  // [0] read end, [1] write end (a socket pair uses both ends of [0])
-  int to_pinger[2];
-};
-
-inline descriptor_block* as_descriptors(std::span<std::byte> region) {
-  return std::launder(reinterpret_cast<descriptor_block*>(region.data()));
-}
-
 // The message itself travels: a local buffer written whole, copied into the
 // kernel and out again. Between the two, each side's buffer is its own, so
 // the reply is written into the buffer the request arrived in.
@@ -116,156 +106,143 @@ class stream_buffer {
   alignas(cache_line) std::uint64_t words_[Bytes / 8]{};
 };
 
-// --- a pipe pair -------------------------------------------------------------------
+// --- peers that talk through a pair of descriptors -----------------------------------------
 
-template <std::size_t Bytes>
-class pipe_channel {
- public:
+// Each direction's two ends, kept in the region so that both sides (threads,
+// or a forked child) find them. A pipe has a read and a write end; a socket
+// pair's ends are both, crosswise; an eventfd is one descriptor for both.
+struct descriptor_block {
+  int to_ponger_read, to_ponger_write;
+  int to_pinger_read, to_pinger_write;
+};
+
+// A pipe each way; the message travels through the kernel.
+struct pipe_descriptors {
   static constexpr std::string_view name = "pipe";
-  static constexpr bool spins = false;
-  static constexpr std::size_t size = sizeof(descriptor_block);
-
-  static void initialize(std::span<std::byte> region) {
-    auto* d = ::new (region.data()) descriptor_block{};
-    if (::pipe(d->to_ponger) != 0 || ::pipe(d->to_pinger) != 0) system_error("pipe");
+  static constexpr bool carries_payload = true;
+  static void open(descriptor_block& d) {
+    int to_ponger[2], to_pinger[2];
+    if (::pipe(to_ponger) != 0 || ::pipe(to_pinger) != 0) system_error("pipe");
+    d = {to_ponger[0], to_ponger[1], to_pinger[0], to_pinger[1]};
   }
-  static void destroy(std::span<std::byte> region) noexcept {
-    const auto* d = as_descriptors(region);
-    for (int fd : {d->to_ponger[0], d->to_ponger[1], d->to_pinger[0], d->to_pinger[1]}) ::close(fd);
-  }
-
-  pipe_channel(std::span<std::byte> region, side s) {
-    const auto* d = as_descriptors(region);
-    in_ = s == side::pinger ? d->to_pinger[0] : d->to_ponger[0];
-    out_ = s == side::pinger ? d->to_ponger[1] : d->to_pinger[1];
-  }
-
-  template <class Fill, class Check>
-  void request(Fill&& fill, Check&& check) {
-    fill(buffer_.span());
-    write_all(out_, buffer_.data(), Bytes);
-    read_all(in_, buffer_.data(), Bytes);
-    check(buffer_.span());
-  }
-  template <class Body>
-  void serve(Body&& body) {
-    read_all(in_, buffer_.data(), Bytes);
-    body(buffer_.span());
-    write_all(out_, buffer_.data(), Bytes);
-  }
-
- private:
-  int in_ = -1;
-  int out_ = -1;
-  stream_buffer<Bytes> buffer_;
 };
 
-// --- a UNIX stream socket pair -------------------------------------------------------
-
-template <std::size_t Bytes>
-class unix_socket_channel {
- public:
+// A UNIX stream socket pair: the pinger's end is both its way out and in.
+struct unix_socket_descriptors {
   static constexpr std::string_view name = "unix_socket";
-  static constexpr bool spins = false;
-  static constexpr std::size_t size = sizeof(descriptor_block);
-
-  static void initialize(std::span<std::byte> region) {
-    auto* d = ::new (region.data()) descriptor_block{};
-    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, d->to_ponger) != 0) system_error("socketpair");
-    d->to_pinger[0] = d->to_pinger[1] = -1;
+  static constexpr bool carries_payload = true;
+  static void open(descriptor_block& d) {
+    int ends[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, ends) != 0) system_error("socketpair");
+    d = {ends[1], ends[0], ends[0], ends[1]};
   }
-  static void destroy(std::span<std::byte> region) noexcept {
-    const auto* d = as_descriptors(region);
-    ::close(d->to_ponger[0]);
-    ::close(d->to_ponger[1]);
-  }
-
-  unix_socket_channel(std::span<std::byte> region, side s)
-      : socket_(s == side::pinger ? as_descriptors(region)->to_ponger[0]
-                                  : as_descriptors(region)->to_ponger[1]) {}
-
-  template <class Fill, class Check>
-  void request(Fill&& fill, Check&& check) {
-    fill(buffer_.span());
-    write_all(socket_, buffer_.data(), Bytes);
-    read_all(socket_, buffer_.data(), Bytes);
-    check(buffer_.span());
-  }
-  template <class Body>
-  void serve(Body&& body) {
-    read_all(socket_, buffer_.data(), Bytes);
-    body(buffer_.span());
-    write_all(socket_, buffer_.data(), Bytes);
-  }
-
- private:
-  int socket_;
-  stream_buffer<Bytes> buffer_;
 };
 
-// --- eventfd: the payload in shared memory, the turn as an event count ------------------
+// The payload in shared memory, the turn as an event count: each direction
+// has its own eventfd; writing 1 hands the turn over, a blocking read waits
+// for it. The kernel's wake-up orders the payload: the writes before write()
+// are visible after the other side's read() returns.
+struct eventfd_descriptors {
+  static constexpr std::string_view name = "eventfd";
+  static constexpr bool carries_payload = false;
+  static void open(descriptor_block& d) {
+    const int to_ponger = ::eventfd(0, 0);
+    const int to_pinger = ::eventfd(0, 0);
+    if (to_ponger < 0 || to_pinger < 0) system_error("eventfd");
+    d = {to_ponger, to_ponger, to_pinger, to_pinger};
+  }
+};
 
-// Each direction has its own eventfd; writing 1 hands the turn over, a
-// blocking read waits for it. The kernel's wake-up orders the payload: the
-// writes before write() are visible after the other side's read() returns.
-template <std::size_t Bytes>
-class eventfd_channel {
+// The request/reply over a descriptor pair: with a Kind that carries the
+// payload, the whole message is written and read through the descriptors;
+// otherwise it stays in the region and an 8-byte count hands the turn over.
+template <std::size_t Bytes, class Kind>
+class descriptor_channel {
   struct block {
-    int to_ponger;
-    int to_pinger;
-    alignas(cache_line) std::uint64_t payload[Bytes / 8];
+    descriptor_block descriptors;
+    alignas(cache_line) std::uint64_t payload[Kind::carries_payload ? 1 : Bytes / 8];
   };
 
  public:
-  static constexpr std::string_view name = "eventfd";
+  static constexpr std::string_view name = Kind::name;
   static constexpr bool spins = false;
-  static constexpr std::size_t size = sizeof(block);
+  static constexpr std::size_t size = Kind::carries_payload ? sizeof(descriptor_block) : sizeof(block);
 
   static void initialize(std::span<std::byte> region) {
-    auto* b = ::new (region.data()) block{};
-    b->to_ponger = ::eventfd(0, 0);
-    b->to_pinger = ::eventfd(0, 0);
-    if (b->to_ponger < 0 || b->to_pinger < 0) system_error("eventfd");
+    auto* d = ::new (region.data()) descriptor_block{-1, -1, -1, -1};
+    Kind::open(*d);
   }
   static void destroy(std::span<std::byte> region) noexcept {
-    const auto* b = std::launder(reinterpret_cast<block*>(region.data()));
-    ::close(b->to_ponger);
-    ::close(b->to_pinger);
+    const descriptor_block& d = *as_descriptors(region);
+    const std::array<int, 4> ends{d.to_ponger_read, d.to_ponger_write, d.to_pinger_read, d.to_pinger_write};
+    for (std::size_t i = 0; i < ends.size(); ++i) {
+      // An end that serves both ways is closed once.
+      if (ends[i] >= 0 && std::find(ends.begin(), ends.begin() + i, ends[i]) == ends.begin() + i)
+        ::close(ends[i]);
+    }
   }
 
-  eventfd_channel(std::span<std::byte> region, side s)
-      : block_(std::launder(reinterpret_cast<block*>(region.data()))),
-        in_(s == side::pinger ? block_->to_pinger : block_->to_ponger),
-        out_(s == side::pinger ? block_->to_ponger : block_->to_pinger) {}
+  descriptor_channel(std::span<std::byte> region, side s)
+      : region_(region),
+        in_(s == side::pinger ? as_descriptors(region)->to_pinger_read
+                              : as_descriptors(region)->to_ponger_read),
+        out_(s == side::pinger ? as_descriptors(region)->to_ponger_write
+                               : as_descriptors(region)->to_pinger_write) {}
 
   template <class Fill, class Check>
   void request(Fill&& fill, Check&& check) {
-    fill(payload_span<Bytes>(block_->payload));
-    signal();
-    wait();
-    check(payload_span<Bytes>(block_->payload));
+    fill(payload());
+    send();
+    receive();
+    check(payload());
   }
   template <class Body>
   void serve(Body&& body) {
-    wait();
-    body(payload_span<Bytes>(block_->payload));
-    signal();
+    receive();
+    body(payload());
+    send();
   }
 
  private:
-  void signal() {
-    const std::uint64_t one = 1;
-    write_all(out_, &one, sizeof one);
+  static descriptor_block* as_descriptors(std::span<std::byte> region) {
+    return std::launder(reinterpret_cast<descriptor_block*>(region.data()));
   }
-  void wait() {
-    std::uint64_t count = 0;
-    read_all(in_, &count, sizeof count);
+  payload_span<Bytes> payload() noexcept {
+    if constexpr (Kind::carries_payload) {
+      return buffer_.span();
+    } else {
+      return payload_span<Bytes>(std::launder(reinterpret_cast<block*>(region_.data()))->payload);
+    }
+  }
+  void send() {
+    if constexpr (Kind::carries_payload) {
+      write_all(out_, buffer_.data(), Bytes);
+    } else {
+      const std::uint64_t one = 1;
+      write_all(out_, &one, sizeof one);
+    }
+  }
+  void receive() {
+    if constexpr (Kind::carries_payload) {
+      read_all(in_, buffer_.data(), Bytes);
+    } else {
+      std::uint64_t count = 0;
+      read_all(in_, &count, sizeof count);
+    }
   }
 
-  block* block_;
+  std::span<std::byte> region_;
   int in_;
   int out_;
+  stream_buffer<Kind::carries_payload ? Bytes : 8> buffer_;
 };
+
+template <std::size_t Bytes>
+using pipe_channel = descriptor_channel<Bytes, pipe_descriptors>;
+template <std::size_t Bytes>
+using unix_socket_channel = descriptor_channel<Bytes, unix_socket_descriptors>;
+template <std::size_t Bytes>
+using eventfd_channel = descriptor_channel<Bytes, eventfd_descriptors>;
 
 #if MAILBOX_BENCH_HAVE_BOOST
 
@@ -273,53 +250,27 @@ class eventfd_channel {
 
 // The same bytes as the floor; the waiter sleeps in ipc_atomic_ref::wait (a
 // futex on Linux, header-only) and every hand-over calls notify_one.
-template <std::size_t Bytes>
-class boost_ipc_atomic_ref_channel {
-  using block = plain_block<Bytes>;
+struct boost_ipc_atomic_ref_waiting {
   using word = boost::atomics::ipc_atomic_ref<turn>;
   static_assert(word::always_has_native_wait_notify, "ipc_atomic_ref must wait in the kernel here");
-
- public:
   static constexpr std::string_view name = "boost_ipc_atomic_ref";
   static constexpr bool spins = false;
-  static constexpr std::size_t size = sizeof(block);
-
-  static void initialize(std::span<std::byte> region) { (void)initialize_plain_block<Bytes>(region); }
-  static void destroy(std::span<std::byte>) noexcept {}
-
-  boost_ipc_atomic_ref_channel(std::span<std::byte> region, side) : block_(as_plain_block<Bytes>(region)) {}
-
-  template <class Fill, class Check>
-  void request(Fill&& fill, Check&& check) {
-    fill(payload_span<Bytes>(block_->payload));
-    give(turn::ponger);
-    wait_for(turn::pinger);
-    check(payload_span<Bytes>(block_->payload));
-  }
-  template <class Body>
-  void serve(Body&& body) {
-    wait_for(turn::ponger);
-    body(payload_span<Bytes>(block_->payload));
-    give(turn::pinger);
-  }
-
- private:
-  word state() noexcept { return word(block_->state); }
   // The acquire load (and wait's acquire) pairs with give()'s release store.
-  void wait_for(turn mine) noexcept {
-    word w = state();
+  static void wait_for(turn& state, turn mine) noexcept {
+    word w(state);
     for (turn seen = w.load(boost::memory_order_acquire); seen != mine;) {
       seen = w.wait(seen, boost::memory_order_acquire);
     }
   }
-  void give(turn next) noexcept {
-    word w = state();
+  static void give(turn& state, turn next) noexcept {
+    word w(state);
     w.store(next, boost::memory_order_release);
     w.notify_one();
   }
-
-  block* block_;
 };
+
+template <std::size_t Bytes>
+using boost_ipc_atomic_ref_channel = turn_word_channel<Bytes, boost_ipc_atomic_ref_waiting>;
 
 // --- Boost.Interprocess message_queue --------------------------------------------------
 

@@ -35,19 +35,21 @@
 
 namespace bench {
 
-// Memory for a channel between two threads: a cache-line-aligned block that
+// Memory for a channel between two threads: a page-aligned block (so that
+// its buffers' pairs of cache lines are pairs, as between processes) that
 // this thread first-touches (initialize zeroes it).
 class local_region {
  public:
   explicit local_region(std::size_t size)
-      : size_((size + cache_line - 1) / cache_line * cache_line),
-        data_(static_cast<std::byte*>(::operator new (size_, std::align_val_t{cache_line}))) {}
+      : size_((size + page - 1) / page * page),
+        data_(static_cast<std::byte*>(::operator new (size_, std::align_val_t{page}))) {}
   local_region(const local_region&) = delete;
   local_region& operator=(const local_region&) = delete;
-  ~local_region() { ::operator delete (data_, std::align_val_t{cache_line}); }
+  ~local_region() { ::operator delete (data_, std::align_val_t{page}); }
   [[nodiscard]] std::span<std::byte> span() const noexcept { return {data_, size_}; }
 
  private:
+  static constexpr std::size_t page = 4096;
   std::size_t size_;
   std::byte* data_;
 };

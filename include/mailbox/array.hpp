@@ -1,6 +1,7 @@
 // mailbox::mailbox_array<Layout>: n mailboxes of one layout side by side in
 // one region (one shared segment for several frames), each on cache lines of
-// its own.
+// its own; mailbox_array<Layout, mailbox::paired_line_stride> on pairs of
+// lines of its own.
 #pragma once
 
 #include <bit>
@@ -26,8 +27,24 @@ class index_error : public std::out_of_range {
   using std::out_of_range::out_of_range;
 };
 
-template <valid_layout Layout>
+// What a mailbox_array's stride rounds to (its second parameter).
+// cache_line_stride: one 64-byte cache line, the default.
+inline constexpr std::size_t cache_line_stride = 64;
+// paired_line_stride: 128 bytes, for cores that move lines in aligned
+// pairs. Intel's L2 spatial prefetcher (the "adjacent cache line" prefetch,
+// on by default since the Pentium 4) fetches the other line of a 128-byte
+// pair along with the one missed, so two mailboxes on the two lines of one
+// pair still steal each other's lines; Apple's M-series cores (and IBM POWER)
+// have 128-byte lines outright. The region must then be 128-byte aligned
+// (a page-aligned mapping is).
+inline constexpr std::size_t paired_line_stride = 128;
+
+template <valid_layout Layout, std::size_t StrideUnit = cache_line_stride>
 class mailbox_array {
+  static_assert(StrideUnit >= cache_line_stride && std::has_single_bit(StrideUnit),
+                "mailbox::mailbox_array: the stride unit must be a power of two of at least 64 bytes "
+                "(mailbox::cache_line_stride or mailbox::paired_line_stride)");
+
  public:
   using layout_type = Layout;
   using mailbox_type = Mailbox<Layout>;
@@ -38,17 +55,21 @@ class mailbox_array {
   // DESIGN.md).
   static constexpr std::size_t cache_line = 64;
 
+  // What the stride rounds to: the stride unit, or the layout's alignment
+  // if larger.
+  static constexpr std::size_t stride_unit = Layout::alignment > StrideUnit ? Layout::alignment : StrideUnit;
+
   // Distance between two mailboxes: the layout's size rounded up to a
-  // multiple of the cache line and of the layout's alignment, so that
-  // neighbours never share a cache line (one side's state word never
-  // false-shares with the next mailbox's payload) and every mailbox is
-  // aligned.
+  // multiple of the stride unit (a cache line, or a pair) and of the layout's
+  // alignment, so that neighbours never share a cache line (one side's state
+  // word never false-shares with the next mailbox's payload) and every
+  // mailbox is aligned.
   static constexpr std::size_t stride = [] {
-    const std::size_t unit = Layout::alignment > cache_line ? Layout::alignment : cache_line;
+    const std::size_t unit = stride_unit;
     const std::size_t rounded = (Layout::size + unit - 1) / unit * unit;
     return rounded == 0 ? unit : rounded;
   }();
-  static_assert(stride % cache_line == 0 && stride % Layout::alignment == 0 && stride >= Layout::size);
+  static_assert(stride % StrideUnit == 0 && stride % Layout::alignment == 0 && stride >= Layout::size);
 
   // The bytes a region needs for n mailboxes: n strides (the last one's
   // tail included, so a region sized by this stays a whole number of lines).
@@ -61,7 +82,10 @@ class mailbox_array {
     return n * stride;
   }
 
-  static constexpr std::size_t required_alignment = Layout::alignment;
+  // The layout's alignment; with paired_line_stride (or a larger unit) the
+  // unit too, or the pairs would straddle mailboxes.
+  static constexpr std::size_t required_alignment =
+      StrideUnit > cache_line_stride ? stride_unit : Layout::alignment;
 
   // Views n mailboxes in an existing region; writes nothing. Throws
   // region_error when the region is too small for n strides or misaligned
@@ -128,10 +152,11 @@ class mailbox_array {
                          std::to_string(region.size()) + " bytes");
     }
     const auto address = reinterpret_cast<std::uintptr_t>(region.data());
-    if (address == 0 || address % Layout::alignment != 0) {
+    if (address == 0 || address % required_alignment != 0) {
       throw region_error(
-          "mailbox::mailbox_array: region misaligned for the layout: expected an address aligned to " +
-          std::to_string(Layout::alignment) + " bytes, got an address aligned to " +
+          "mailbox::mailbox_array: region misaligned for the layout and stride: expected an address aligned "
+          "to " +
+          std::to_string(required_alignment) + " bytes, got an address aligned to " +
           std::to_string(address == 0 ? 0 : std::size_t{1} << std::countr_zero(address)) + " bytes");
     }
     return region.data();

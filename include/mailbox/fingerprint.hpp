@@ -53,8 +53,9 @@ constexpr std::uint64_t mix_extents(std::uint64_t hash) noexcept {
 // which one is the state word, which are flags and records, the overlay
 // each belongs to and the overlays' names; the members of described
 // structs, the keys and alternatives of keyed unions and the parts of
-// committed records (names, offsets, types); the state's valid values, blocking_waiters, the
-// total size, a user version number and the byte order. Not the pointer
+// committed records (names, offsets, types); the state's valid values,
+// blocking_waiters, state_on_own_cache_line, the total size, a user version
+// number and the byte order. Not the pointer
 // width, and not alignments: the layout holds no pointers (they are
 // refused), and where a 32- and a 64-bit build compute the same offsets
 // (i386 aligns std::uint64_t to 4, so pin such fields) the bytes mean the
@@ -67,6 +68,8 @@ inline constexpr std::uint64_t fingerprint = [] {
   h = detail::mix(h, std::endian::native == std::endian::little ? 1 : 2);
   h = detail::mix(h, Layout::size);
   h = detail::mix(h, Layout::has_blocking_waiters ? 1 : 0);
+  // Mixed only when declared, so the fingerprints of layouts without it stay.
+  if (Layout::has_state_on_own_cache_line) h = detail::mix(h, std::string_view("state on own cache line"));
   h = detail::mix(h, Layout::overlay_names.size());
   for (const std::string_view name : Layout::overlay_names) h = detail::mix(h, name);
   Layout::for_each_field([&]<class Decl, std::size_t Offset>() {

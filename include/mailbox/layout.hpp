@@ -29,6 +29,7 @@
 #include "members.hpp"
 #include "overlay.hpp"
 #include "record.hpp"
+#include "state_line.hpp"
 
 // nvcc warns (#186) about `o < overlay_count` in the loops below for a layout
 // without overlays, where the count is 0; the loops are right for every count.
@@ -52,14 +53,14 @@ inline namespace MAILBOX_ABI_NAMESPACE {
 // by total_size<N>.
 template <class... Decls>
 class layout {
-  static_assert(detail::count_true({(detail::is_member_decl<Decls>::value ||
-                                     detail::is_overlay_decl<Decls>::value ||
-                                     detail::is_total_size_decl<Decls>::value ||
-                                     detail::is_valid_states_decl<Decls>::value ||
-                                     detail::is_blocking_decl<Decls>::value)...}) == sizeof...(Decls),
+  static_assert(detail::count_true(
+                    {(detail::is_member_decl<Decls>::value || detail::is_overlay_decl<Decls>::value ||
+                      detail::is_total_size_decl<Decls>::value ||
+                      detail::is_valid_states_decl<Decls>::value || detail::is_blocking_decl<Decls>::value ||
+                      detail::is_state_line_decl<Decls>::value)...}) == sizeof...(Decls),
                 "mailbox::layout: accepts only mailbox::field<...>, mailbox::state<...>, mailbox::flag<...>, "
                 "mailbox::record<...>, mailbox::overlay<...> and mailbox::total_size<...>, and the options "
-                "mailbox::valid_states<...> and mailbox::blocking_waiters");
+                "mailbox::valid_states<...>, mailbox::blocking_waiters and mailbox::state_on_own_cache_line");
 
   static_assert(detail::count_true({detail::overlay_holds_only_fields<Decls>...}) == sizeof...(Decls),
                 "mailbox::overlay: holds only mailbox::field<...> (no state word, flag, nested overlay "
@@ -76,6 +77,11 @@ class layout {
   static constexpr std::size_t blocking_count =
       detail::count_true({detail::is_blocking_decl<Decls>::value...});
   static_assert(blocking_count <= 1, "mailbox::layout: mailbox::blocking_waiters given more than once");
+  static constexpr std::size_t state_line_count =
+      detail::count_true({detail::is_state_line_decl<Decls>::value...});
+  static_assert(state_line_count <= 1,
+                "mailbox::layout: mailbox::state_on_own_cache_line given more than once");
+  static constexpr std::size_t state_line = state_on_own_cache_line::line_bytes;
 
  public:
   // Every member: the state word, common fields, overlay fields and flags.
@@ -104,13 +110,18 @@ class layout {
   // alignment after `next`, and moves `next` past it. The sums saturate at
   // SIZE_MAX instead of wrapping, so an offset near the top of the address
   // space cannot come back as a small one; the checks below report it.
+  // With state_on_own_cache_line the state word starts a line and the next
+  // member the line after it.
   template <class M>
   static constexpr field_info place(std::size_t& next, std::string_view in_overlay) {
+    const bool own_line = M::is_state && state_line_count == 1;
     const std::size_t alignment = detail::decl_alignment<M>();
     const bool pinned = M::pinned_offset != computed_offset;
-    const std::size_t offset = pinned ? M::pinned_offset : detail::align_up(next, alignment);
+    const std::size_t offset =
+        pinned ? M::pinned_offset : detail::align_up(next, own_line ? state_line : alignment);
     const std::size_t size = detail::size_of_or_zero<typename M::type>();
-    next = detail::end_of(offset, size);
+    next =
+        own_line ? detail::align_up(detail::end_of(offset, size), state_line) : detail::end_of(offset, size);
     return field_info{M::name.view(),
                       offset,
                       size,
@@ -203,7 +214,7 @@ class layout {
   static constexpr std::array<field_info, field_count> fields = compute_fields();
 
   static constexpr std::size_t alignment = [] {
-    std::size_t largest = 1;
+    std::size_t largest = state_line_count == 1 ? state_line : 1;
     for (const field_info& f : fields) largest = std::max(largest, f.alignment);
     return largest;
   }();
@@ -393,11 +404,39 @@ class layout {
     }
   }
 
+  // With state_on_own_cache_line: the first member (declaration order) with
+  // a byte in the state word's line; field_count if none.
+  static constexpr std::size_t state_line_intruder = [] {
+    std::size_t state_at = 0;
+    for (const field_info& f : fields) state_at = f.is_state ? f.offset : state_at;
+    const std::size_t line_start = state_at / state_line * state_line;
+    const std::size_t line_end = detail::end_of(line_start, state_line);
+    for (std::size_t i = 0; i < field_count && state_line_count == 1; ++i) {
+      const field_info& f = fields[i];
+      if (!f.is_state && f.size != 0 && f.offset < line_end &&
+          detail::end_of(f.offset, f.size) > line_start) {
+        return i;
+      }
+    }
+    return field_count;
+  }();
+  template <std::size_t Intruder>
+  static constexpr bool report_state_line() {
+    if constexpr (Intruder == field_count) {
+      return true;
+    } else {
+      using diagnose = detail::state_line_diagnostic<detail::in_field_named<member<Intruder>::name>>;
+      return diagnose::template member_is_outside_the_state_words_cache_line<false>();
+    }
+  }
+
   static constexpr bool checked = [] {
     if constexpr (state_count != 1) {
       return false;  // already reported; more checks would only add noise
+    } else if constexpr (!report<find_problem()>()) {
+      return false;
     } else {
-      constexpr bool members_ok = report<find_problem()>();
+      constexpr bool members_ok = report_state_line<state_line_intruder>();
       // An array of mailboxes (or a mailbox after another one) is aligned
       // only if the size is a multiple of the alignment.
       static_assert(!members_ok || size % alignment == 0,
@@ -536,6 +575,9 @@ class layout {
 
   // True when the layout declares mailbox::blocking_waiters.
   static constexpr bool has_blocking_waiters = blocking_count == 1;
+
+  // True when the layout declares mailbox::state_on_own_cache_line.
+  static constexpr bool has_state_on_own_cache_line = state_line_count == 1;
 
   // True when the layout lists its states with mailbox::valid_states<...>.
   static constexpr bool declares_valid_states = valid_states_decls::size == 1;
