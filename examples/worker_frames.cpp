@@ -74,7 +74,7 @@ static_assert(sizeof(Lease) == 16);
 constexpr std::size_t args_bytes = 64016;
 constexpr std::size_t args_words = args_bytes / 8;
 
-// DESIGN.md's frame, at the client's offsets.
+// The client's frame, at the client's offsets.
 using Frame = mailbox::layout<
     mailbox::state<"state", S>, mailbox::field<"error", std::int32_t>,
     mailbox::overlay<"control", mailbox::field<"sub_command", std::uint64_t, 8>,

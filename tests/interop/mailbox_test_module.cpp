@@ -9,7 +9,7 @@ using python_test::Step;
 
 namespace {
 
-// Overlays, flags and a protocol (the shape of DESIGN.md's frame), for the
+// Overlays, flags and a protocol (the shape of the worker frame), for the
 // flag, transition and endpoint bindings.
 enum class F : std::int32_t { idle, request, reply, staged, running, done, failed, off };
 
