@@ -6,6 +6,8 @@
 #   scripts/test.sh gcc clang  only the named suites
 #   scripts/test.sh fuzz       the hostile-peer fuzz target under ASan/UBSan:
 #                              corpus replay and a 20 s run
+#   scripts/test.sh docs       the documentation site (mkdocs build --strict)
+#                              and a check of every link, anchors included
 #
 # The ordering suites (docs/ordering.md): aarch64, aarch64-rcpc and riscv64
 # cross builds run under qemu-user; asm checks the emitted instructions;
@@ -23,7 +25,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-all_suites=(gcc clang clang-16 clang-19-libcxx clang-14-libcxx gcc-11 bench-aarch64 fuzz asm aarch64 aarch64-rcpc
+all_suites=(docs gcc clang clang-16 clang-19-libcxx clang-14-libcxx gcc-11 bench-aarch64 fuzz asm aarch64 aarch64-rcpc
   aarch64-clang riscv64 tsan-gcc tsan-clang asan-ubsan stress stress-aarch64)
 suites=("${@:-${all_suites[@]}}")
 
@@ -46,6 +48,15 @@ timings=()
 for suite in "${suites[@]}"; do
   suite_started=$SECONDS
   case "$suite" in
+    docs)
+      # The documentation site: a dead link (to a page, a heading or, from the
+      # README, a file) fails the build. mkdocs-material brings
+      # python3-pymdownx (the changelog page includes CHANGELOG.md).
+      require_debian_packages mkdocs mkdocs-material python3
+      stage "$suite: build the documentation site (build/site) and check its links"
+      mkdocs build --strict --clean
+      python3 scripts/check_links.py build/site README.md
+      ;;
     gcc | clang | fuzz)
       stage "$suite: build and run every test"
       cmake --workflow --preset "$suite" --fresh
