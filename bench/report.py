@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Summarises the Google Benchmark JSON files written by scripts/bench.sh.
 
-Writes summary.json (DESIGN.md, "Benchmark results as data"), then draws
+Writes summary.json (docs/benchmarks.md, "Results as data"), then draws
 everything else from it: the table (text and Markdown), the plot's data and
-gnuplot script, and, with --readme, the README's table.
+gnuplot script, and, with --readme FILE, the tables in that page (docs/benchmarks.md),
+with --headline FILE the four headline rows in that one (README.md).
 
   report.py results/*.json --summary summary.json --markdown table.md \
             --plot-data latency.dat --plot-script latency.gp --plot-output latency.png
@@ -436,21 +437,40 @@ set grid ytics
         f.write("\n".join(panels) + "\nunset multiplot\n")
 
 
-# --- the README ---------------------------------------------------------------------------
+# --- the docs page and the README's headline ---------------------------------------------
 
 README_BEGIN = "<!-- bench-table: begin (scripts/bench.sh --readme writes this part) -->"
 README_END = "<!-- bench-table: end -->"
+HEADLINE_BEGIN = "<!-- bench-headline: begin (scripts/bench.sh --readme writes this part) -->"
+HEADLINE_END = "<!-- bench-headline: end -->"
 
 
-def update_readme(readme_path, table):
+def update_readme(readme_path, table, begin_marker=README_BEGIN, end_marker=README_END):
     with open(readme_path) as f:
         readme = f.read()
-    begin, end = readme.find(README_BEGIN), readme.find(README_END)
+    begin, end = readme.find(begin_marker), readme.find(end_marker)
     if begin < 0 or end < begin:
-        sys.exit(f"report.py: {readme_path} lacks the markers {README_BEGIN} ... {README_END}")
+        sys.exit(f"report.py: {readme_path} lacks the markers {begin_marker} ... {end_marker}")
     with open(readme_path, "w") as f:
-        f.write(readme[: begin + len(README_BEGIN)] + "\n" + table + readme[end:])
+        f.write(readme[: begin + len(begin_marker)] + "\n" + table + readme[end:])
     print(f"updated the table in {readme_path}", file=sys.stderr)
+
+
+def headline(summary):
+    """The README's four rows, after a line naming the machine and its load."""
+    c = summary["context"]
+    machine = str(c.get("cpu_model", "an unnamed CPU"))
+    if "num_cpus" in c:
+        machine += f" ({c['num_cpus']} CPUs)"
+    details = [c[k] for k in ("compiler", "mailbox_backend") if k in c]
+    load = (f", load average {c['load_average_before'].split()[0]} before and "
+            f"{c['load_average_after'].split()[0]} after" if "load_average_before" in c and
+            "load_average_after" in c else "")
+    when = f" on {c['date'][:10]}" if "date" in c else ""
+    sections = headline_section(summary, True)
+    table = sections[0][1] if sections else "(no ping-pong results)"
+    return (f"Measured on {machine}, {', '.join(details)}{when}{load}; round trip in ns, every "
+            f"variant interleaved:\n\n{table}\n")
 
 
 def main():
@@ -461,7 +481,8 @@ def main():
     parser.add_argument("--plot-data", help="write the plot's data here")
     parser.add_argument("--plot-script", help="write the gnuplot script here (same directory as the data)")
     parser.add_argument("--plot-output", help="the image the gnuplot script makes (.png or .svg)")
-    parser.add_argument("--readme", help="replace the README's table between the bench-table markers")
+    parser.add_argument("--readme", help="replace the tables between the bench-table markers of this file")
+    parser.add_argument("--headline", help="replace the headline rows between the bench-headline markers of this file")
     parser.add_argument("--context", action="append", default=[], metavar="KEY=VALUE",
                         help="add to the context (e.g. the machine's load average during the run)")
     args = parser.parse_args()
@@ -484,6 +505,8 @@ def main():
             f.write(write_text(summary, True))
     if args.readme:
         update_readme(args.readme, write_text(summary, True))
+    if args.headline:
+        update_readme(args.headline, headline(summary), HEADLINE_BEGIN, HEADLINE_END)
     if args.plot_data and args.plot_script and args.plot_output:
         write_plot(summary, args.plot_data, args.plot_script, args.plot_output)
 

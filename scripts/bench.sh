@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The main job: installs what is missing (Debian 12), builds the benchmarks in
-# Release, runs every benchmark executable, writes summary.json (DESIGN.md,
-# "Benchmark results as data") and draws the table, the Markdown table and a
-# plot of round-trip latency from it.
+# Release, runs every benchmark executable, writes summary.json (described in
+# docs/benchmarks.md) and draws the table, the Markdown table and a plot of
+# round-trip latency from it.
 #
 #   scripts/bench.sh                   results in build/bench/results
-#   scripts/bench.sh --readme          results in docs/bench, where the README
-#                                      shows the plot, and the README's table
-#                                      replaced by this run's
+#   scripts/bench.sh --readme          results in docs/bench, where the docs
+#                                      and the README show the plot; the
+#                                      tables of docs/benchmarks.md and the
+#                                      README's headline rows replaced by
+#                                      this run's
 #   scripts/bench.sh --quick           a short run, to check the pipeline
 #   scripts/bench.sh --verbose         also show Google Benchmark's own lines
 #                                      (otherwise kept in build/bench/logs)
@@ -53,7 +55,7 @@ while [ $# -gt 0 ]; do
       ;;
     --readme)
       out=docs/bench
-      readme=(--readme README.md)
+      readme=(--readme docs/benchmarks.md --headline README.md)
       shift
       ;;
     --quick)
