@@ -222,21 +222,6 @@ TEST_CASE("a region without a header is refused", "[fingerprint][header]") {
   }
 }
 
-TEST_CASE("a header is fixed-width and starts with the magic", "[fingerprint][header]") {
-  static_assert(sizeof(mailbox::region_header) == 40);
-  static_assert(mailbox::header_size<Base> == 64);
-  auto segment = mailbox::shared_segment::anonymous(mailbox::size_with_header<Base>);
-  (void)mailbox::initialize_with_header<Base, 7>(segment.bytes(), Worker::idle);
-  mailbox::region_header header{};
-  std::memcpy(&header, segment.bytes().data(), sizeof header);
-  CHECK(header.magic == mailbox::header_magic);
-  CHECK(header.fingerprint == mailbox::fingerprint<Base, 7>);
-  CHECK(header.user_version == 7);
-  CHECK(header.layout_size == Base::size);
-  CHECK(header.header_size == 64);
-  CHECK(header.pointer_bits == sizeof(void*) * 8);
-}
-
 TEST_CASE("c_definitions exports the layout's computed figures for other languages",
           "[fingerprint][export]") {
   const std::string text = mailbox::c_definitions<Padded, 4>("TASK");

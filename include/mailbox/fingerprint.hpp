@@ -1,6 +1,6 @@
-// Layout fingerprints, and an optional header at the start of a shared region
-// that lets the attaching side check it was built with the same layout as the
-// side that initialised the region.
+// Layout fingerprints; initialising and attaching to a region with a header
+// (header.hpp) that lets the attaching side check it was built with the same
+// layout as the side that initialised the region; the layout as C #defines.
 #pragma once
 
 #include <algorithm>
@@ -21,6 +21,8 @@
 
 #include "abi.hpp"
 #include "arch.hpp"
+#include "array.hpp"
+#include "header.hpp"
 #include "layout.hpp"
 #include "view.hpp"
 #include "wait.hpp"
@@ -140,147 +142,96 @@ inline constexpr std::uint64_t fingerprint = [] {
   return h;
 }();
 
-// The header that initialize_with_header() writes at the start of a region.
-// Fixed-width fields only, so other languages can read it too.
-struct region_header {
-  std::uint64_t magic;  // header_magic, release-stored last
-  std::uint64_t fingerprint;
-  std::uint64_t layout_size;
-  std::uint32_t user_version;
-  std::uint32_t header_size;
-  std::uint32_t pointer_bits;
-  std::uint32_t little_endian;
-};
-
-// "MBOXHDR1" in the first eight bytes of a little-endian region.
-inline constexpr std::uint64_t header_magic = 0x3152444858424f4dull;
-
-// Where the mailbox starts after the header: 64 bytes, or the layout's
-// alignment if larger, so the payload does not share a cache line with it.
-template <valid_layout Layout>
-inline constexpr std::size_t header_size = Layout::alignment > 64 ? Layout::alignment : 64;
-
-// What a region (a shared_segment, say) needs for a header and the layout.
-template <valid_layout Layout>
-inline constexpr std::size_t size_with_header = header_size<Layout> + Layout::size;
-
-// attach_with_header() found no header, or one from another build.
-class header_error : public std::runtime_error {
- public:
-  enum class kind { not_initialized, bad_magic, fingerprint_mismatch, region };
-  header_error(kind k, const std::string& what, std::uint64_t expected = 0, std::uint64_t found = 0)
-      : std::runtime_error(what), kind_(k), expected_(expected), found_(found) {}
-  [[nodiscard]] kind what_kind() const noexcept { return kind_; }
-  // For fingerprint_mismatch: this side's fingerprint and the region's.
-  [[nodiscard]] std::uint64_t expected() const noexcept { return expected_; }
-  [[nodiscard]] std::uint64_t found() const noexcept { return found_; }
-
- private:
-  kind kind_;
-  std::uint64_t expected_;
-  std::uint64_t found_;
-};
+// The identity a header records for `count` mailboxes of Layout, built with
+// UserVersion, running the protocol whose fingerprint is `protocol` (0: none).
+template <valid_layout Layout, std::uint32_t UserVersion = 0>
+[[nodiscard]] constexpr header_identity header_identity_of(std::size_t count,
+                                                           std::uint64_t protocol_fingerprint = 0) {
+  header_identity id;
+  id.fingerprint = fingerprint<Layout, UserVersion>;
+  id.protocol_fingerprint = protocol_fingerprint;
+  id.layout_size = Layout::size;
+  id.user_version = UserVersion;
+  id.header_size = static_cast<std::uint32_t>(header_size<Layout>);
+  id.count = static_cast<std::uint32_t>(count);
+  id.stride = static_cast<std::uint32_t>(mailbox_array<Layout>::stride);
+  return id;
+}
 
 namespace detail {
-
-inline std::string hex(std::uint64_t value) {
-  char text[19];
-  std::snprintf(text, sizeof text, "0x%016llx", static_cast<unsigned long long>(value));
-  return text;
-}
-
 template <class Layout>
-void check_header_region(std::span<std::byte> region, const char* who) {
-  if (region.size() < size_with_header<Layout>) {
-    throw header_error(header_error::kind::region,
-                       std::string("mailbox::") + who +
-                           ": region too small for header and layout: expected at least " +
-                           std::to_string(size_with_header<Layout>) + " bytes, got " +
-                           std::to_string(region.size()) + " bytes");
-  }
-  const auto address = reinterpret_cast<std::uintptr_t>(region.data());
-  if (address % alignof(region_header) != 0 || address % Layout::alignment != 0) {
-    throw header_error(header_error::kind::region,
-                       std::string("mailbox::") + who + ": region misaligned for the header and layout");
+void check_count(std::size_t count, const char* who) {
+  if (count == 0 || count > UINT32_MAX) {
+    throw header_error(header_error::kind::region, std::string("mailbox::") + who + ": " +
+                                                       std::to_string(count) +
+                                                       " mailboxes; a region holds 1 to 4294967295");
   }
 }
-
 }  // namespace detail
 
-// Initialises a region, fresh or used before: first clears the magic (a
-// region being re-initialised is not attachable), then the mailbox after the
-// header (zeroed, first state stored), then the header, whose magic is
-// release-stored last: an attacher that acquire-loads the magic sees
-// everything before it.
+// Initialises a region, fresh or used before, as a header and one mailbox:
+// the mailbox zeroed with its first state, then the header (see
+// detail::write_header for the order). Throws header_error when the region
+// cannot hold size_with_header<Layout> bytes or is misaligned.
 template <valid_layout Layout, std::uint32_t UserVersion = 0>
 [[nodiscard]] Mailbox<Layout> initialize_with_header(std::span<std::byte> region,
-                                                     typename Layout::state_type first) {
-  detail::check_header_region<Layout>(region, "initialize_with_header");
-  auto* header = reinterpret_cast<region_header*>(region.data());
-  // An old magic must never stand in front of new or half-zeroed contents
-  // (a peer attaching meanwhile, or a re-initialiser that dies half-way).
-  // The release orders our earlier use of the region before the clear.
-  // Initialize()'s release-store of the first state orders the clear before
-  // it: a peer that acquire-loads the new state, then loads the magic, sees
-  // 0 or the new magic. The release fence orders the clear before the plain
-  // zeroing stores too, which a release store alone does not (it orders only
-  // what comes before it), so no zeroed byte becomes visible ahead of the
-  // clear. ThreadSanitizer does not model fences (GCC warns, -Wtsan); its
-  // builds run on the generic backend, where only the first ordering holds.
-  arch::store_release(header->magic, std::uint64_t{0});
-#if !defined(MAILBOX_DETAIL_TSAN)
-  std::atomic_thread_fence(std::memory_order_release);
-#endif
-  auto box = Mailbox<Layout>::initialize(region.subspan(header_size<Layout>), first);
-  header->fingerprint = fingerprint<Layout, UserVersion>;
-  header->layout_size = Layout::size;
-  header->user_version = UserVersion;
-  header->header_size = static_cast<std::uint32_t>(header_size<Layout>);
-  header->pointer_bits = sizeof(void*) * 8;
-  header->little_endian = std::endian::native == std::endian::little ? 1 : 0;
-  // Pairs with the acquire-load of the magic in attach_with_header().
-  arch::store_release(header->magic, header_magic);
-  return box;
+                                                     typename Layout::state_type first,
+                                                     std::uint64_t protocol_fingerprint = 0) {
+  detail::check_header_region(region, size_with_header<Layout>, Layout::alignment, "initialize_with_header");
+  std::span<std::byte> mailbox_bytes = region.subspan(header_size<Layout>);
+  detail::write_header(region, header_identity_of<Layout, UserVersion>(1, protocol_fingerprint),
+                       [&] { (void)Mailbox<Layout>::initialize(mailbox_bytes, first); });
+  return Mailbox<Layout>(mailbox_bytes);
 }
 
 // Views a region that initialize_with_header() prepared, after checking its
 // header: throws header_error if there is none (waiting until `until` for
-// the initialising side), if it is not a mailbox header, or if the region was
-// initialised with another layout or version (the message shows both
-// fingerprints). Every header byte may have been written by a hostile peer:
-// only integer comparisons are made on them.
+// the initialising side), if it is not a mailbox header or one of another
+// format (another mailbox version: the message names both), if the region
+// was initialised with another layout, user version or (when
+// protocol_fingerprint is not 0) protocol (the message shows both
+// fingerprints), or if it holds more than one mailbox.
 template <valid_layout Layout, std::uint32_t UserVersion = 0>
-[[nodiscard]] Mailbox<Layout> attach_with_header(std::span<std::byte> region, deadline until = {}) {
-  detail::check_header_region<Layout>(region, "attach_with_header");
-  auto* header = reinterpret_cast<region_header*>(region.data());
-  // Pairs with the release-store of the magic in initialize_with_header().
-  std::uint64_t magic = arch::load_acquire(header->magic);
-  while (magic == 0 && wait_clock::now() < until) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    magic = arch::load_acquire(header->magic);
-  }
-  if (magic == 0) {
-    throw header_error(header_error::kind::not_initialized,
-                       "mailbox::attach_with_header: the region has no header yet (not initialised)");
-  }
-  if (magic != header_magic) {
-    throw header_error(
-        header_error::kind::bad_magic,
-        "mailbox::attach_with_header: the region does not start with a mailbox header: magic " +
-            detail::hex(magic) + ", expected " + detail::hex(header_magic));
-  }
-  constexpr std::uint64_t ours = fingerprint<Layout, UserVersion>;
-  if (header->fingerprint != ours || header->header_size != header_size<Layout>) {
-    throw header_error(
-        header_error::kind::fingerprint_mismatch,
-        "mailbox::attach_with_header: layout fingerprint mismatch: this side " + detail::hex(ours) +
-            " (version " + std::to_string(UserVersion) + ", size " + std::to_string(Layout::size) + ", " +
-            std::to_string(sizeof(void*) * 8) + "-bit), region " + detail::hex(header->fingerprint) +
-            " (version " + std::to_string(header->user_version) + ", size " +
-            std::to_string(header->layout_size) + ", " + std::to_string(header->pointer_bits) + "-bit)",
-        ours, header->fingerprint);
-  }
+[[nodiscard]] Mailbox<Layout> attach_with_header(std::span<std::byte> region, deadline until = {},
+                                                 std::uint64_t protocol_fingerprint = 0) {
+  detail::check_header_region(region, size_with_header<Layout>, Layout::alignment, "attach_with_header");
+  (void)detail::read_header(region, header_identity_of<Layout, UserVersion>(1, protocol_fingerprint), until,
+                            "attach_with_header");
   return Mailbox<Layout>(region.subspan(header_size<Layout>));
+}
+
+// The same for `count` mailboxes side by side (a mailbox_array after the
+// header): every mailbox zeroed and given the first state, then the header.
+// The region needs region_size<Layout>(count) bytes.
+template <valid_layout Layout, std::uint32_t UserVersion = 0>
+[[nodiscard]] mailbox_array<Layout> initialize_array_with_header(std::span<std::byte> region,
+                                                                 std::size_t count,
+                                                                 typename Layout::state_type first,
+                                                                 std::uint64_t protocol_fingerprint = 0) {
+  detail::check_count<Layout>(count, "initialize_array_with_header");
+  detail::check_header_region(region, region_size<Layout>(count), Layout::alignment,
+                              "initialize_array_with_header");
+  std::span<std::byte> mailbox_bytes = region.subspan(header_size<Layout>);
+  detail::write_header(region, header_identity_of<Layout, UserVersion>(count, protocol_fingerprint),
+                       [&] { (void)mailbox_array<Layout>::initialize(mailbox_bytes, count, first); });
+  return mailbox_array<Layout>(mailbox_bytes, count);
+}
+
+// Views the mailboxes of a region that initialize_array_with_header()
+// prepared, checking the header as attach_with_header() does, and that it
+// holds `count` mailboxes (0: as many as the header says, at least one).
+template <valid_layout Layout, std::uint32_t UserVersion = 0>
+[[nodiscard]] mailbox_array<Layout> attach_array_with_header(std::span<std::byte> region,
+                                                             std::size_t count = 0, deadline until = {},
+                                                             std::uint64_t protocol_fingerprint = 0) {
+  if (count != 0) detail::check_count<Layout>(count, "attach_array_with_header");
+  detail::check_header_region(region, region_size<Layout>(count == 0 ? 1 : count), Layout::alignment,
+                              "attach_array_with_header");
+  const header_identity theirs =
+      detail::read_header(region, header_identity_of<Layout, UserVersion>(count, protocol_fingerprint), until,
+                          "attach_array_with_header");
+  // mailbox_array checks that the region holds theirs.count whole strides.
+  return mailbox_array<Layout>(region.subspan(header_size<Layout>), theirs.count);
 }
 
 namespace detail {

@@ -6,11 +6,14 @@
 #include "endpoint.hpp"     // IWYU pragma: export
 #include "export.hpp"       // IWYU pragma: export
 #include "fingerprint.hpp"  // IWYU pragma: export
+#include "header.hpp"       // IWYU pragma: export
 #include "layout.hpp"       // IWYU pragma: export
 #include "protocol.hpp"     // IWYU pragma: export
 #include "token.hpp"        // IWYU pragma: export
+#include "version.hpp"      // IWYU pragma: export
 #include "view.hpp"         // IWYU pragma: export
 #include "wait.hpp"         // IWYU pragma: export
 #if __has_include(<sys/mman.h>)
+#include "region.hpp"   // IWYU pragma: export
 #include "segment.hpp"  // IWYU pragma: export
 #endif

@@ -184,6 +184,11 @@ class shared_segment {
   shared_segment& operator=(const shared_segment&) = delete;
   ~shared_segment() { release(); }
 
+  // Unmaps the segment now (and, in the creating process with
+  // unlink_policy::on_destroy, removes its name), as the destructor does.
+  // Idempotent; bytes() is empty afterwards.
+  void close() noexcept { release(); }
+
   // The mapped bytes, for mailbox::Mailbox or attach_with_header.
   [[nodiscard]] std::span<std::byte> bytes() const noexcept { return {data_, size_}; }
   [[nodiscard]] std::size_t size() const noexcept { return size_; }

@@ -50,6 +50,11 @@ int main(int argc, char** argv) {
   set_state(0x12345678u);
   write(dir, "unknown_state");
 
+  // A header as mailbox 0.1 wrote it (format 1, "MOBXHDR1"): refused by name.
+  const std::uint64_t format_1_magic = 0x3152444858424f4dull;
+  std::memcpy(region, &format_1_magic, 8);
+  write(dir, "format_1_header");
+
   std::memset(region, 0xff, 8);
   write(dir, "foreign_magic");
   write(dir, "truncated", 70);

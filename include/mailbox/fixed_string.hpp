@@ -1,0 +1,31 @@
+// mailbox::fixed_string<N>: a string usable as a template argument, the way
+// every name of a layout, protocol and role is spelled: field<"error", int>.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <string_view>
+
+#include "abi.hpp"
+
+namespace mailbox {
+inline namespace MAILBOX_ABI_NAMESPACE {
+
+// A string usable as a template argument: field<"error", int>.
+template <std::size_t N>
+struct fixed_string {
+  char value[N]{};
+
+  constexpr fixed_string(const char (&text)[N]) noexcept { std::copy_n(text, N, value); }
+
+  [[nodiscard]] static constexpr std::size_t size() noexcept { return N - 1; }
+  [[nodiscard]] constexpr std::string_view view() const noexcept { return {value, N - 1}; }
+
+  template <std::size_t M>
+  [[nodiscard]] constexpr bool operator==(const fixed_string<M>& other) const noexcept {
+    return view() == other.view();
+  }
+};
+
+}  // namespace MAILBOX_ABI_NAMESPACE
+}  // namespace mailbox
