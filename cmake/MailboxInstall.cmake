@@ -13,6 +13,8 @@ set(MAILBOX_INSTALL_CMAKEDIR
 
 install(TARGETS mailbox EXPORT mailboxTargets)
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/" DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
+# The MIT license travels with every copy of the headers (share/doc/mailbox).
+install(FILES "${PROJECT_SOURCE_DIR}/LICENSE" DESTINATION "${CMAKE_INSTALL_DOCDIR}")
 install(
   EXPORT mailboxTargets
   NAMESPACE mailbox::

@@ -7,8 +7,10 @@
 #      Catch2 or Google Benchmark, and the install must be the same;
 #   3. from that fresh install prefix, builds a consumer through
 #      find_package(mailbox), through pkg-config (FindPkgConfig, and the
-#      compiler called directly with `pkg-config --cflags mailbox`), and one
-#      that pulls the source tree in with add_subdirectory.
+#      compiler called directly with `pkg-config --cflags mailbox`), and
+#      ones that pull the source tree in with add_subdirectory and with
+#      FetchContent (a local path); then checks which versions
+#      find_package(mailbox X.Y) accepts.
 # Each consumer is then run (through EMULATOR when cross-compiling).
 #
 # Inputs: SOURCE_DIR SCRATCH GENERATOR VERSION PKG_CONFIG CXX_COMPILER
@@ -77,7 +79,8 @@ foreach(expected IN LISTS expected_messages)
 endforeach()
 run("${CMAKE_COMMAND}" --build "${SCRATCH}/plain")
 run("${CMAKE_COMMAND}" --install "${SCRATCH}/plain" --prefix "${prefix}")
-foreach(file share/cmake/mailbox/mailboxConfig.cmake share/pkgconfig/mailbox.pc include/mailbox/mailbox.hpp)
+foreach(file share/cmake/mailbox/mailboxConfig.cmake share/pkgconfig/mailbox.pc include/mailbox/mailbox.hpp
+             share/doc/mailbox/LICENSE)
   if(NOT EXISTS "${prefix}/${file}")
     message(FATAL_ERROR "the install put no ${file} under ${prefix}")
   endif()
@@ -119,12 +122,37 @@ if(NOT pc_cflags STREQUAL "-I${prefix}/include")
   endif()
 endif()
 
-foreach(kind find_package pkg_config add_subdirectory)
+string(REGEX MATCH "^[0-9]+\\.[0-9]+" major_minor "${VERSION}")
+foreach(kind find_package pkg_config add_subdirectory fetch_content)
   set(build "${SCRATCH}/${kind}")
   run("${CMAKE_COMMAND}" -S "${SOURCE_DIR}/tests/package/${kind}" -B "${build}" ${toolchain} --no-warn-unused-cli
-      "-DCMAKE_PREFIX_PATH=${prefix}" "-DPKG_CONFIG_EXECUTABLE=${PKG_CONFIG}" "-DMAILBOX_SOURCE_DIR=${SOURCE_DIR}")
+      "-DCMAKE_PREFIX_PATH=${prefix}" "-DPKG_CONFIG_EXECUTABLE=${PKG_CONFIG}" "-DMAILBOX_SOURCE_DIR=${SOURCE_DIR}"
+      "-DMAILBOX_REQUEST=${major_minor}")
   run("${CMAKE_COMMAND}" --build "${build}")
   run_consumer("${build}/consumer")
+endforeach()
+
+# The compatibility promise (docs/compatibility.md): find_package(mailbox X.Y)
+# accepts X.Y.* only (SameMinorVersion): before 1.0 a minor version may
+# break, so the installed X.Y must satisfy neither X.(Y-1) nor X.(Y+1).
+string(REGEX MATCHALL "[0-9]+" parts "${VERSION}")
+list(GET parts 0 major)
+list(GET parts 1 minor)
+math(EXPR next_minor "${minor} + 1")
+set(requests "${major}.${minor}=found" "${major}.${minor}.0=found" "${major}.${next_minor}=not found")
+if(minor GREATER 0)
+  math(EXPR previous_minor "${minor} - 1")
+  list(APPEND requests "${major}.${previous_minor}=not found")
+endif()
+foreach(request IN LISTS requests)
+  string(REPLACE "=" ";" request "${request}")
+  list(GET request 0 asked)
+  list(GET request 1 expected)
+  run("${CMAKE_COMMAND}" -S "${SOURCE_DIR}/tests/package/version_request" -B "${SCRATCH}/version_request_${asked}"
+      "-DCMAKE_PREFIX_PATH=${prefix}" "-DMAILBOX_REQUEST=${asked}" OUTPUT output)
+  if(NOT output MATCHES "mailbox ${asked}: ${expected}")
+    message(FATAL_ERROR "find_package(mailbox ${asked}) against ${VERSION}: expected '${expected}':\n${output}")
+  endif()
 endforeach()
 
 # A Makefile user: the compiler with pkg-config's flags and nothing else from

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The main job: installs what is missing (Debian 12), builds the benchmarks in
-# Release, runs every benchmark executable, writes summary.json (DESIGN.md,
-# "Benchmark results as data") and draws the table, the Markdown table and a
-# plot of round-trip latency from it.
+# Release, runs every benchmark executable, writes summary.json (described in
+# docs/benchmarks.md) and draws the table, the Markdown table and a plot of
+# round-trip latency from it.
 #
 #   scripts/bench.sh                   results in build/bench/results
 #   scripts/bench.sh --readme          the figures the README and the docs

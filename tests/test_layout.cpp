@@ -284,7 +284,7 @@ TEST_CASE("the layout knows each member's overlay and which members are flags", 
   CHECK(visited == Unioned::field_count);
 }
 
-TEST_CASE("DESIGN.md's worker frame lays out at the client's offsets", "[layout][overlay]") {
+TEST_CASE("The client's worker frame lays out at the client's offsets", "[layout][overlay]") {
   using test_support::Frame;
   STATIC_REQUIRE(Frame::size == 65536);
   STATIC_REQUIRE(Frame::offset_of<"state"> == 0);

@@ -236,7 +236,7 @@ TEST_CASE("set rejects narrowing conversions", "[misuse]") {
   STATIC_REQUIRE_FALSE(can_set<NarrowToken, "where", int>);  // no aggregate init from a member
   STATIC_REQUIRE_FALSE(can_set<NarrowToken, "kind", int>);
   // Twins: the exact type, widening, an integer into a wider or same-width
-  // integer (DESIGN.md stores 42 into a uint64_t), float into double.
+  // integer (set<"callable">(42) into a uint64_t), float into double.
   STATIC_REQUIRE(can_set<NarrowToken, "i32", std::int32_t>);
   STATIC_REQUIRE(can_set<NarrowToken, "i32", std::int16_t>);
   STATIC_REQUIRE(can_set<NarrowToken, "u8", std::uint8_t>);

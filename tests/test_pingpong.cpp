@@ -1,6 +1,6 @@
 // Handoffs between two threads and between two processes. On x86-64 these
 // show the protocol works and the compiler keeps the order; they are evidence
-// of hardware ordering only on a weakly ordered CPU (see DESIGN.md).
+// of hardware ordering only on a weakly ordered CPU (see docs/ordering.md).
 #include <mailbox/mailbox.hpp>
 
 #include <unistd.h>

@@ -51,8 +51,8 @@ class mailbox_array {
   using state_type = typename Layout::state_type;
 
   // The cache line the stride rounds to: 64 bytes on every core we target
-  // (std::hardware_destructive_interference_size is not reliable, see
-  // DESIGN.md).
+  // (std::hardware_destructive_interference_size is not reliable: it varies
+  // with -mtune, is 256 on AArch64 compilers and is missing from Clang 14).
   static constexpr std::size_t cache_line = 64;
 
   // What the stride rounds to: the stride unit, or the layout's alignment

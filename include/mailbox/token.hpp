@@ -71,7 +71,7 @@ using field_named_t = decltype(spell_field_name<Name>(std::make_index_sequence<N
 // (no narrowing: not int64 -> int32, double -> int32, int -> uint8) and
 // that is implicit; or an integer into an integer at least as wide, of either
 // signedness, which is narrowing by the letter of list-initialisation but
-// loses no bits (DESIGN.md's t->set<"callable">(42) stores an int into a
+// loses no bits (t->set<"callable">(42) must store an int into a
 // uint64_t field; a negative value wraps as in C). Arrays: the same type only.
 template <class From, class To>
 concept integer_no_narrower =

@@ -1,4 +1,4 @@
-// The worker frame of DESIGN.md's "Protocols" section at the client's real
+// The worker frame of the motivating client (docs/protocol.md) at its real
 // offsets: a 64 KiB frame with a control and a task overlay over the same
 // bytes, two sticky flags and a trailing error message. CallConfig and Lease
 // stand in for the client's own types (a packed 1144-byte struct, a 16-byte

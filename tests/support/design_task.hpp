@@ -1,4 +1,4 @@
-// The layout from DESIGN.md's API contract, with its pinned offset and pinned
+// The task layout the library was designed around, with its pinned offset and pinned
 // size, shared by the tests that exercise that exact shape.
 #pragma once
 
