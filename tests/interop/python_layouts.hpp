@@ -11,7 +11,8 @@
 namespace python_test {
 
 // Overlays, flags and a protocol (the shape of a worker's frame), for the
-// flag, transition and endpoint bindings. No valid_states: the protocol's
+// flag, transition and endpoint bindings: per-owner edges, flag rules and an
+// owned terminal state among its rules. No valid_states: the protocol's
 // states name them.
 enum class F : std::int32_t { idle, request, reply, staged, running, done, failed, off };
 
@@ -30,12 +31,19 @@ using Proto = mailbox::protocol<
     mailbox::in_state<F::request, mailbox::owner<"child">, mailbox::views<"control">,
                       mailbox::next<F::reply>>,
     mailbox::in_state<F::reply, mailbox::owner<"parent">, mailbox::views<"control">, mailbox::next<F::idle>>,
-    mailbox::in_state<F::staged, mailbox::owner<"parent", "child">, mailbox::next<F::running, F::failed>>,
+    // Shared, with an edge for each owner: only the child starts the task,
+    // only the parent calls it off.
+    mailbox::in_state<F::staged, mailbox::owner<"parent", "child">,
+                      mailbox::next<mailbox::by<"child", F::running>, mailbox::by<"parent", F::failed>>>,
     mailbox::in_state<F::running, mailbox::owner<"child">, mailbox::views<"task">,
                       mailbox::next<F::done, F::failed>>,
     mailbox::in_state<F::done, mailbox::owner<"parent">, mailbox::views<"task">, mailbox::next<F::idle>>,
     mailbox::in_state<F::failed, mailbox::owner<"parent">, mailbox::next<F::idle>>,
-    mailbox::in_state<F::off>>;
+    // Terminal and owned: the child reads the last state, and its token has
+    // no publish.
+    mailbox::in_state<F::off, mailbox::owner<"child">, mailbox::views<"control">>,
+    mailbox::flag_rule<"stop", mailbox::raised_by<"parent">, mailbox::cleared_by<"parent">>,
+    mailbox::flag_rule<"seen", mailbox::raised_by<"child">>>;
 
 enum class L : std::uint32_t { empty, full };
 

@@ -424,8 +424,30 @@ class FlagsAndTransitions(Clean):
         self.assertEqual(self.box.state(), F.idle)
         self.assertTrue(self.box.try_transition(F.idle, F.staged))
         self.assertEqual(self.box.state(), F.staged)
+        if not self.box.try_transition(F.idle, F.staged):  # still reads as a bool
+            pass
+        else:
+            self.fail("moved from a state the word did not hold")
         with self.assertRaises(TypeError):
             self.box.try_transition("staged", F.running)
+
+    def test_try_transition_says_which_state_it_lost_to(self):
+        moved = self.box.try_transition(F.idle, F.staged)
+        self.assertIs(type(moved), m.Frame.Transition)
+        self.assertTrue(moved.moved)
+        self.assertEqual(moved.found, F.idle)  # `from` when it moved
+        self.assertIs(type(moved.found), m.Frame.State)
+        lost = self.box.try_transition(F.idle, F.request)
+        self.assertFalse(lost)
+        self.assertFalse(lost.moved)
+        self.assertEqual(lost.found, F.staged)  # the state it lost to
+        self.assertEqual(repr(lost), "<Frame.Transition not moved: found State.staged>")
+        self.assertEqual(repr(moved), "<Frame.Transition moved from State.idle>")
+        # A value nobody declared is read back as the int it is.
+        struct.pack_into("=i", self.buf, m.Frame.fields["state"][0], 99)
+        self.assertEqual(self.box.try_transition(F.idle, F.staged).found, 99)
+        with self.assertRaises(TypeError):
+            m.Frame.Transition()
 
     def test_overlay_fields_share_bytes(self):
         with self.box.try_acquire(F.idle) as t:
@@ -481,7 +503,7 @@ class Endpoints(Clean):
     def test_states_the_role_does_not_own(self):
         with self.assertRaisesRegex(m.ProtocolError, "role 'child' does not own State.idle \\(its owners: parent\\)"):
             self.child.try_acquire(F.idle)
-        with self.assertRaisesRegex(m.ProtocolError, "does not own State.off \\(its owners: none\\)"):
+        with self.assertRaisesRegex(m.ProtocolError, "role 'parent' does not own State.off \\(its owners: child\\)"):
             self.parent.acquire(F.off, timeout=0)
         with self.assertRaisesRegex(m.ProtocolError, "does not own"):
             self.parent.acquire_any([F.reply, F.request], timeout=0)
@@ -518,8 +540,96 @@ class Endpoints(Clean):
         with self.assertRaisesRegex(m.ProtocolError, "role 'parent' does not own State.running"):
             self.parent.try_transition(F.running, F.done)
         self.assertTrue(self.child.try_transition(F.staged, F.running))
-        self.assertFalse(self.parent.try_transition(F.staged, F.failed))
+        lost = self.parent.try_transition(F.staged, F.failed)
+        self.assertFalse(lost)
+        self.assertEqual(lost.found, F.running)  # the child won
         self.assertEqual(self.box.state(), F.running)
+
+    def test_edges_given_to_one_owner(self):
+        t = self.parent.acquire(F.idle)
+        t.publish(F.staged)
+        # staged is shared; next<by<"child", running>, by<"parent", failed>>.
+        with self.assertRaisesRegex(
+                m.ProtocolError,
+                "FrameParent.try_transition: the protocol gives State.staged -> State.running to role 'child', "
+                "not to 'parent' \\(role 'parent' may take from State.staged: State.failed\\)"):
+            self.parent.try_transition(F.staged, F.running)
+        with self.assertRaisesRegex(
+                m.ProtocolError,
+                "the protocol gives State.staged -> State.failed to role 'parent', not to 'child' "
+                "\\(role 'child' may take from State.staged: State.running\\)"):
+            self.child.try_transition(F.staged, F.failed)
+        self.assertEqual(self.box.state(), F.staged)  # neither refused call moved it
+        moved = self.parent.try_transition(F.staged, F.failed)
+        self.assertTrue(moved)
+        self.assertEqual(moved.found, F.staged)
+        self.assertEqual(self.box.state(), F.failed)
+
+    def test_try_transition_leaves_only_shared_states(self):
+        # As endpoint::try_transition: a state with one owner is left by
+        # publish() from its token, which writes the payload first.
+        with self.assertRaisesRegex(
+                m.ProtocolError,
+                "try_transition leaves only a state with several owners; State.idle has one \\(parent\\): "
+                "leave it with publish\\(\\) from its token"):
+            self.parent.try_transition(F.idle, F.request)
+        self.assertEqual(self.box.state(), F.idle)
+
+    def test_flag_rules(self):
+        # stop: raised and cleared by the parent; seen: raised by the child,
+        # cleared by nobody. Every role reads every flag.
+        self.parent.raise_flag("stop")
+        self.assertTrue(self.child.is_raised("stop"))
+        with self.assertRaisesRegex(
+                m.ProtocolError,
+                "FrameChild.clear_flag: role 'child' may not clear flag 'stop' \\(its flag_rule: cleared by parent\\)"):
+            self.child.clear_flag("stop")
+        with self.assertRaisesRegex(
+                m.ProtocolError, "role 'child' may not raise flag 'stop' \\(its flag_rule: raised by parent\\)"):
+            self.child.raise_flag("stop")
+        self.assertTrue(self.box.is_raised("stop"))
+        self.parent.clear_flag("stop")
+        self.assertFalse(self.parent.is_raised("stop"))
+        with self.assertRaisesRegex(
+                m.ProtocolError, "role 'parent' may not raise flag 'seen' \\(its flag_rule: raised by child\\)"):
+            self.parent.raise_flag("seen")
+        self.assertFalse(self.box.is_raised("seen"))
+        self.child.raise_flag("seen")
+        for end in (self.parent, self.child):
+            with self.subTest(role=end.role):
+                with self.assertRaisesRegex(
+                        m.ProtocolError, f"role '{end.role}' may not clear flag 'seen' \\(its flag_rule: cleared by nobody\\)"):
+                    end.clear_flag("seen")
+        self.assertTrue(self.box.is_raised("seen"))
+        with self.assertRaisesRegex(KeyError, "no flag 'error'"):
+            self.parent.raise_flag("error")
+        with self.assertRaisesRegex(KeyError, "no flag 'nope'"):
+            self.child.is_raised("nope")
+
+    def test_a_terminal_state_is_read_and_dropped(self):
+        t = self.parent.acquire(F.idle, timeout=1)
+        t["command"] = 11
+        t.publish(F.off)
+        # off is the child's and has no next state: its token has no
+        # publish, and ends without a warning however it ends.
+        t = self.child.acquire(F.off, timeout=1)
+        self.assertEqual(t["command"], 11)
+        with self.assertRaisesRegex(m.ProtocolError, "State.off is terminal \\(no next state\\): its token has no publish"):
+            t.publish(F.idle)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            with self.child.acquire(F.off, timeout=1) as t:
+                self.assertEqual(t["command"], 11)
+            self.assertTrue(t.abandoned)
+            t = self.child.acquire(F.off, timeout=1)
+            del t
+            gc.collect()
+        self.assertEqual(self.box.state(), F.off)
+        # A token acquired for several states warns unless all are terminal.
+        child = m.FrameChild(m.Frame.initialize(bytearray(m.Frame.size), F.request))
+        with self.assertWarnsRegex(ResourceWarning, "acquired in State.request left its with block"):
+            with child.acquire_any([F.request, F.off], timeout=1):
+                pass
 
     def test_roles_and_the_protocol_fingerprint(self):
         self.assertEqual((m.FrameParent.role, m.FrameChild.role), ("parent", "child"))

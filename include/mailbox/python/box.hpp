@@ -23,6 +23,7 @@
 #include "objects.hpp"
 #include "rules.hpp"
 #include "token.hpp"
+#include "transition.hpp"
 
 namespace mailbox::inline MAILBOX_ABI_NAMESPACE::python {
 
@@ -325,11 +326,11 @@ inline const flag_ops* find_flag(const layout_binding& l, PyObject* name) {
     if (!PyErr_Occurred()) fail(PyExc_TypeError, l.name + ": flag names are str, got " + type_name_of(name));
     return nullptr;
   }
-  std::string known;
   for (const flag_ops& f : l.ops->flags) {
     if (f.name == wanted) return &f;
-    append_listed(known, f.name, ", ");
   }
+  std::string known;
+  for (const flag_ops& f : l.ops->flags) append_listed(known, f.name, ", ");
   PyErr_SetObject(PyExc_KeyError,
                   ref(PyUnicode_FromString((l.name + " has no flag '" + std::string(wanted) +
                                             "' (its flags: " + (known.empty() ? "none" : known) + ")")
@@ -340,9 +341,18 @@ inline const flag_ops* find_flag(const layout_binding& l, PyObject* name) {
 
 enum class flag_action { raise, clear, test };
 
-inline PyObject* flag_call(box_object* box, PyObject* name, flag_action action) {
+// A flag's raise, clear or test; through an endpoint (`e`), raise and clear
+// only as the protocol's flag rules let its role.
+inline PyObject* flag_call(box_object* box, PyObject* name, flag_action action,
+                           const endpoint_binding* e = nullptr) {
   const flag_ops* f = find_flag(*box->layout, name);
-  if (f == nullptr || !region_open(box->region, who{box->layout->name, " flag"})) return nullptr;
+  if (f == nullptr) return nullptr;
+  if (e != nullptr && action != flag_action::test &&
+      !may_change_flag(*e, static_cast<std::size_t>(f - box->layout->ops->flags.data()), f->name,
+                       action == flag_action::raise)) {
+    return nullptr;
+  }
+  if (!region_open(box->region, who{box->layout->name, " flag"})) return nullptr;
   switch (action) {
     case flag_action::raise:
       f->raise(box->base);
@@ -398,7 +408,7 @@ inline PyObject* box_try_transition(PyObject* self, PyObject* const* args, Py_ss
                            from, to)) {
       return nullptr;
     }
-    return PyBool_FromLong(box->layout->ops->try_transition(box->base, from, to));
+    return new_transition(*box->layout, box->base, from, to);
   });
 }
 

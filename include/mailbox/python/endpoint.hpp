@@ -5,8 +5,11 @@
 // field: acquiring a state the role does not own (or one with several
 // owners, which only try_transition leaves), touching a field in an overlay
 // the held states do not view, publishing a state their next<...> does not
-// list, a try_transition the protocol does not allow. It hands out no way
-// around them: no raw mailbox, no unchecked token.
+// list or gives to another owner (by<"role", ...>), a try_transition the
+// protocol does not allow, raising or clearing a flag its flag_rule keeps
+// from the role. A token of terminal states has no publish and ends
+// without a warning. It hands out no way around them: no raw mailbox, no
+// unchecked token.
 //
 //   parent = frames.ParentEnd(region[0])
 //   with parent.acquire(State.idle, timeout=1.0) as t:
@@ -146,19 +149,31 @@ inline PyObject* endpoint_try_transition(PyObject* self, PyObject* const* args, 
           e, ".try_transition: role '" + e.role + "' does not own " + e.states->shown(from) +
                  " (its owners: " + (r == nullptr ? std::string("none") : joined(r->owners)) + ")");
     }
-    bool allowed = false;
-    for (const std::uint64_t n : r->next) allowed = allowed || n == to;
-    if (!allowed) {
+    if (r->owners.size() == 1) {
+      return protocol_fail(e,
+                           ".try_transition: try_transition leaves only a state with several owners; " +
+                               e.states->shown(from) + " has one (" + joined(r->owners) +
+                               "): leave it with publish() from its token, which writes the payload first");
+    }
+    const std::size_t k = edge_index(*r, to);
+    if (k == r->next.size()) {
       return protocol_fail(e, ".try_transition: " + e.states->shown(from) + " -> " + e.states->shown(to) +
                                   " is not in the protocol (next of " + e.states->shown(from) + ": " +
                                   e.states->shown(r->next.data(), r->next.size(), ", ") + ")");
     }
-    return PyBool_FromLong(e.layout->ops->try_transition(p->box->base, from, to));
+    if (!edge_is_the_roles(*r, k, e.role)) {
+      edge_of_another_owner(e, ".try_transition", *r, k);
+      return nullptr;
+    }
+    return new_transition(*e.layout, p->box->base, from, to);
   });
 }
 
 inline PyObject* endpoint_flag(PyObject* self, PyObject* name, flag_action action) noexcept {
-  return guarded<PyObject*>(nullptr, [&] { return flag_call(as_endpoint(self)->box, name, action); });
+  return guarded<PyObject*>(nullptr, [&] {
+    const endpoint_object* p = as_endpoint(self);
+    return flag_call(p->box, name, action, p->endpoint);
+  });
 }
 inline PyObject* endpoint_raise_flag(PyObject* self, PyObject* name) noexcept {
   return endpoint_flag(self, name, flag_action::raise);
@@ -200,10 +215,13 @@ inline PyMethodDef endpoint_methods[] = {
      "their "
      "views allow and publishes what all of them allow next, until narrow()."},
     {"try_transition", as_method(&endpoint_try_transition), METH_FASTCALL,
-     "try_transition(from_state, to_state): one compare-and-swap, if the role owns from_state and the "
-     "protocol allows the step; True if it moved the state."},
-    {"raise_flag", as_method(&endpoint_raise_flag), METH_O, "raise_flag(name): raises a flag (release)."},
-    {"clear_flag", as_method(&endpoint_clear_flag), METH_O, "clear_flag(name): lowers a flag (release)."},
+     "try_transition(from_state, to_state): one compare-and-swap out of a shared state the role owns, along "
+     "an edge the protocol gives the role; a Name.Transition, true if it moved the state, whose .found is "
+     "the state the word held."},
+    {"raise_flag", as_method(&endpoint_raise_flag), METH_O,
+     "raise_flag(name): raises a flag (release), if the flag's flag_rule lets the role."},
+    {"clear_flag", as_method(&endpoint_clear_flag), METH_O,
+     "clear_flag(name): lowers a flag (release), if the flag's flag_rule lets the role."},
     {"is_raised", as_method(&endpoint_is_raised), METH_O,
      "is_raised(name): whether a flag is raised (acquire)."},
     {nullptr, nullptr, 0, nullptr}};
@@ -359,6 +377,7 @@ int add_endpoint(PyObject* module, const char* name) noexcept {
     e->role = std::string(Role.view());
     e->layout = l;
     e->rules = detail::rules_of<Protocol>();
+    e->flags = detail::flag_permissions_of<Protocol>(e->role, l->ops->flags);
     e->fingerprint = protocol_fingerprint<Protocol, Version>;
     e->is_state = [](std::uint64_t bits) noexcept {
       return Protocol::is_state(detail::state_from_bits<S>(bits));

@@ -84,7 +84,10 @@ struct layout_ops {
   void (*abandon)(token_slot& slot) noexcept = nullptr;
   // Moves the token from one slot to another (endpoint tokens' narrow()).
   void (*move)(token_slot& from, token_slot& to) noexcept = nullptr;
-  bool (*try_transition)(std::byte* base, std::uint64_t from, std::uint64_t to) noexcept = nullptr;
+  // One compare-and-swap; `found` is the state the word held (`from` when
+  // it moved, else the state this call lost to).
+  bool (*try_transition)(std::byte* base, std::uint64_t from, std::uint64_t to,
+                         std::uint64_t& found) noexcept = nullptr;
   // Throws region_error unless `region` can hold the layout (Mailbox's
   // checks: size, alignment).
   void (*check_region)(std::span<std::byte> region) = nullptr;
@@ -223,10 +226,12 @@ const layout_ops& operations_of() {
       ::new (static_cast<void*>(to.bytes)) detail::token_of<Layout>(std::move(token));
       token.~token();  // moved from: its destructor has nothing to check
     };
-    o.try_transition = [](std::byte* base, std::uint64_t from, std::uint64_t to) noexcept {
-      return detail::box_at<Layout>(base)
-          .try_transition(state_from_bits<S>(from), state_from_bits<S>(to))
-          .moved();
+    o.try_transition = [](std::byte* base, std::uint64_t from, std::uint64_t to,
+                          std::uint64_t& found) noexcept {
+      const auto result =
+          detail::box_at<Layout>(base).try_transition(state_from_bits<S>(from), state_from_bits<S>(to));
+      found = bits_of<S>(result.found());
+      return result.moved();
     };
     o.check_region = [](std::span<std::byte> region) { (void)Mailbox<Layout>(region); };
     o.initialize = [](std::span<std::byte> region, std::uint64_t first) {

@@ -32,6 +32,7 @@
 #include "regions.hpp"
 #include "states.hpp"
 #include "token.hpp"
+#include "transition.hpp"
 
 namespace mailbox::inline MAILBOX_ABI_NAMESPACE::python {
 
@@ -93,7 +94,8 @@ inline PyMethodDef box_methods[] = {
     {"is_raised", as_method(&box_is_raised), METH_O,
      "is_raised(name): whether a flag is raised (acquire-load)."},
     {"try_transition", as_method(&box_try_transition), METH_FASTCALL,
-     "try_transition(from_state, to_state): one compare-and-swap (acq_rel); True if it moved the state."},
+     "try_transition(from_state, to_state): one compare-and-swap (acq_rel); a Name.Transition, true if it "
+     "moved the state, whose .found is the state the word held."},
     {"reset_wait_stats", as_method(&box_reset_wait_stats), METH_NOARGS, "Zeroes wait_stats."},
     {"initialize", as_method(&box_initialize), METH_FASTCALL | METH_KEYWORDS | METH_CLASS,
      "initialize(buffer, state, offset=0): zeroes the layout's bytes in a writable buffer, stores the first "
@@ -208,6 +210,7 @@ inline bool add_layout_attributes(const layout_binding& l, PyObject* cls) {
   Py_INCREF(state_enum);
   Py_INCREF(reinterpret_cast<PyObject*>(l.token_type));
   Py_INCREF(reinterpret_cast<PyObject*>(l.region_type));
+  Py_INCREF(reinterpret_cast<PyObject*>(l.transition_type));
   return set_attribute(cls, "size", PyLong_FromSize_t(l.ops->size)) &&
          set_attribute(cls, "alignment", PyLong_FromSize_t(l.ops->alignment)) &&
          set_attribute(cls, "fingerprint", PyLong_FromUnsignedLongLong(l.ops->fingerprint)) &&
@@ -223,6 +226,7 @@ inline bool add_layout_attributes(const layout_binding& l, PyObject* cls) {
          set_attribute(cls, "State", state_enum) &&
          set_attribute(cls, "Token", reinterpret_cast<PyObject*>(l.token_type)) &&
          set_attribute(cls, "Region", reinterpret_cast<PyObject*>(l.region_type)) &&
+         set_attribute(cls, "Transition", reinterpret_cast<PyObject*>(l.transition_type)) &&
          set_attribute(cls, "_mailbox_binding",
                        PyCapsule_New(const_cast<layout_binding*>(&l), "mailbox.layout_binding", nullptr));
 }
@@ -279,6 +283,16 @@ inline int add_binding(PyObject* module, layout_binding& l) {
                                                "that closes it.")}},
                 false);
   if (l.region_type == nullptr) return -1;
+  l.transition_type =
+      make_type(l.type_names, l.module_name, l.name + ".Transition", sizeof(transition_object),
+                {{Py_tp_dealloc, reinterpret_cast<void*>(&transition_dealloc)},
+                 {Py_tp_repr, reinterpret_cast<void*>(&transition_repr)},
+                 {Py_tp_getset, transition_getset},
+                 {Py_nb_bool, reinterpret_cast<void*>(&transition_bool)},
+                 {Py_tp_doc, const_cast<char*>("What try_transition did: true if it moved the state; "
+                                               ".moved, .found (the state the word held).")}},
+                false);
+  if (l.transition_type == nullptr) return -1;
   l.box_type = make_type(l.type_names, l.module_name, l.name, sizeof(box_object),
                          {{Py_tp_dealloc, reinterpret_cast<void*>(&box_dealloc)},
                           {Py_tp_new, reinterpret_cast<void*>(&box_new)},

@@ -139,6 +139,7 @@ struct layout_binding {
   PyTypeObject* box_type = nullptr;
   PyTypeObject* token_type = nullptr;
   PyTypeObject* region_type = nullptr;
+  PyTypeObject* transition_type = nullptr;
   PyObject* header_error = nullptr;
   PyObject* fingerprint_mismatch = nullptr;
   PyObject* peer_gone = nullptr;

@@ -26,6 +26,17 @@ struct state_rule {
   std::vector<std::string_view> owners;
   std::vector<std::string_view> views;
   std::vector<std::uint64_t> next;
+  // Per next state: the one owner the edge is reserved for (next<by<"role",
+  // ...>>), or empty when any owner may take it.
+  std::vector<std::string_view> next_by;
+};
+
+// What one role may do with one flag of the layout (its flag_rule, or
+// anything when it has none), in the order of layout_ops::flags.
+struct flag_permission {
+  bool may_raise = true;
+  bool may_clear = true;
+  const flag_rule_info* rule = nullptr;  // the protocol's (static storage); null: none
 };
 
 // One role of a protocol as bound into a module (add_endpoint).
@@ -34,6 +45,7 @@ struct endpoint_binding {
   std::string role;
   layout_binding* layout = nullptr;  // its state codec may gain the protocol's names
   std::vector<state_rule> rules;
+  std::vector<flag_permission> flags;   // one per layout flag, as layout_ops::flags
   const state_codec* states = nullptr;  // the layout's, or the protocol's own names
   std::uint64_t fingerprint = 0;
   bool (*is_state)(std::uint64_t bits) noexcept = nullptr;  // Protocol::is_state
@@ -57,8 +69,21 @@ std::vector<state_rule> rules_of() {
     r.name = Protocol::name_of(s);
     for (const std::string_view o : Protocol::owners_of(s)) r.owners.push_back(o);
     for (const std::string_view v : Protocol::views_of(s)) r.views.push_back(v);
-    for (const S n : Protocol::next_of(s)) r.next.push_back(bits_of<S>(n));
+    for (const S n : Protocol::next_of(s)) {
+      r.next.push_back(bits_of<S>(n));
+      r.next_by.push_back(Protocol::taker_of(s, n));
+    }
     out.push_back(std::move(r));
+  }
+  return out;
+}
+
+template <class Protocol>
+std::vector<flag_permission> flag_permissions_of(std::string_view role, std::span<const flag_ops> flags) {
+  std::vector<flag_permission> out;
+  for (const flag_ops& f : flags) {
+    out.push_back(flag_permission{Protocol::may_raise(role, f.name), Protocol::may_clear(role, f.name),
+                                  Protocol::flag_rule_of(f.name)});
   }
   return out;
 }
@@ -128,25 +153,96 @@ inline bool reaches(const endpoint_binding& e, const std::uint64_t* held, std::s
   return true;
 }
 
-// Whether `next` may be published from every held state.
+// Where the edge from -> to is in the rule's next<...>; next.size() if not.
+inline std::size_t edge_index(const state_rule& r, std::uint64_t to) noexcept {
+  std::size_t k = 0;
+  while (k < r.next.size() && r.next[k] != to) ++k;
+  return k;
+}
+
+// Whether `role` may take edge k of the rule (Protocol::allows_by, the
+// owner already checked): not reserved for another owner.
+inline bool edge_is_the_roles(const state_rule& r, std::size_t k, std::string_view role) noexcept {
+  return r.next_by[k].empty() || r.next_by[k] == role;
+}
+
+// The states `role` may move to from the rule's state.
+inline std::vector<std::uint64_t> next_by_role(const state_rule& r, std::string_view role) {
+  std::vector<std::uint64_t> out;
+  for (std::size_t k = 0; k < r.next.size(); ++k) {
+    if (edge_is_the_roles(r, k, role)) out.push_back(r.next[k]);
+  }
+  return out;
+}
+
+// The ProtocolError for edge k of the rule, which the protocol gives to
+// another owner than e's role.
+[[gnu::cold]] inline void edge_of_another_owner(const endpoint_binding& e, const char* who,
+                                                const state_rule& r, std::size_t k) {
+  const std::vector<std::uint64_t> own = next_by_role(r, e.role);
+  protocol_fail(
+      e, std::string(who) + ": the protocol gives " + e.states->shown(r.bits) + " -> " +
+             e.states->shown(r.next[k]) + " to role '" + std::string(r.next_by[k]) + "', not to '" + e.role +
+             "' (role '" + e.role + "' may take from " + e.states->shown(r.bits) + ": " +
+             (own.empty() ? std::string("nothing") : e.states->shown(own.data(), own.size(), ", ")) + ")");
+}
+
+// Whether `next` may be published from every held state by e's role.
 inline bool allows_next(const endpoint_binding& e, const std::uint64_t* held, std::size_t count,
                         std::uint64_t next) {
   for (std::size_t i = 0; i < count; ++i) {
     const state_rule* r = rule_for(e, held[i]);
-    bool allowed = false;
-    if (r != nullptr) {
-      for (const std::uint64_t n : r->next) allowed = allowed || n == next;
-    }
-    if (!allowed) {
-      const std::vector<std::uint64_t> none;
-      const std::vector<std::uint64_t>& listed = r != nullptr ? r->next : none;
-      protocol_fail(e, " token: publish(" + e.states->shown(next) + ") from " + e.states->shown(held[i]) +
-                           " is not in the protocol (next of " + e.states->shown(held[i]) + ": " +
-                           e.states->shown(listed.data(), listed.size(), ", ") + ")");
+    const std::size_t k = r != nullptr ? edge_index(*r, next) : 0;
+    if (r != nullptr && k < r->next.size()) [[likely]] {
+      if (edge_is_the_roles(*r, k, e.role)) [[likely]]
+        continue;
+      edge_of_another_owner(e, " token: publish()", *r, k);
       return false;
     }
+    if (r != nullptr && r->next.empty()) {
+      protocol_fail(e, " token: publish(" + e.states->shown(next) + "): " + e.states->shown(held[i]) +
+                           " is terminal (no next state): its token has no publish; read it and let it "
+                           "go (abandon(), or leave its with block)");
+      return false;
+    }
+    const std::vector<std::uint64_t> none;
+    const std::vector<std::uint64_t>& listed = r != nullptr ? r->next : none;
+    protocol_fail(e, " token: publish(" + e.states->shown(next) + ") from " + e.states->shown(held[i]) +
+                         " is not in the protocol (next of " + e.states->shown(held[i]) + ": " +
+                         e.states->shown(listed.data(), listed.size(), ", ") + ")");
+    return false;
   }
   return true;
+}
+
+// Whether every held state is terminal (owned, no next state): such a
+// token has no publish, and ends without a warning however it ends, as an
+// endpoint_token of terminal states may be dropped in C++.
+inline bool holds_only_terminal_states(const endpoint_binding& e, const std::uint64_t* held,
+                                       std::size_t count) noexcept {
+  for (std::size_t i = 0; i < count; ++i) {
+    const state_rule* r = rule_for(e, held[i]);
+    if (r == nullptr || !r->next.empty()) return false;
+  }
+  return count > 0;
+}
+
+// Whether e's role may raise (clear) the flag at `index` of layout_ops::flags;
+// a ProtocolError naming the rule if not.
+inline bool may_change_flag(const endpoint_binding& e, std::size_t index, std::string_view flag, bool raise) {
+  const flag_permission& p = e.flags[index];
+  if (raise ? p.may_raise : p.may_clear) [[likely]]
+    return true;
+  const char* verb = raise ? "raise" : "clear";
+  std::vector<std::string_view> allowed;
+  if (p.rule != nullptr) {
+    for (const std::string_view r : raise ? p.rule->raised_by : p.rule->cleared_by) allowed.push_back(r);
+  }
+  protocol_fail(e, std::string(raise ? ".raise_flag" : ".clear_flag") + ": role '" + e.role + "' may not " +
+                       verb + " flag '" + std::string(flag) +
+                       "' (its flag_rule: " + (raise ? "raised" : "cleared") + " by " +
+                       (allowed.empty() ? std::string("nobody") : joined(allowed)) + ")");
+  return false;
 }
 
 }  // namespace detail

@@ -305,14 +305,23 @@ inline PyObject* token_enter(PyObject* self, PyObject*) noexcept {
   return self;
 }
 
+// Whether a token that ends without publish() deserves no warning: an
+// endpoint's token of terminal states only, which has no publish (read and
+// dropped, as in C++).
+inline bool ends_quietly(const token_object* t) noexcept {
+  return t->endpoint != nullptr && holds_only_terminal_states(*t->endpoint, t->held, t->held_count);
+}
+
 // Leaving a `with` block: a token not yet published or abandoned is
-// abandoned, with a ResourceWarning; an exception leaving the block goes
-// on (never suppressed).
+// abandoned, with a ResourceWarning (none for a token of terminal states);
+// an exception leaving the block goes on (never suppressed).
 inline PyObject* token_exit(PyObject* self, PyObject* const* args, Py_ssize_t nargs) noexcept {
   token_object* t = as_token(self);
   if (t->status == token_status::live) {
     if (!token_can_end(t, "leaving its with block")) return nullptr;
+    const bool quiet = ends_quietly(t);
     end_token(t, token_status::abandoned, 0);
+    if (quiet) Py_RETURN_FALSE;
     const bool raised = nargs > 0 && args[0] != Py_None;
     warn_abandoned(t, raised ? "left its with block by an exception" : "left its with block");
     if (PyErr_Occurred()) return nullptr;
@@ -325,8 +334,9 @@ inline PyObject* token_exit(PyObject* self, PyObject* const* args, Py_ssize_t na
 inline void token_finalize(PyObject* self) noexcept {
   token_object* t = as_token(self);
   if (t->status != token_status::live) return;
+  const bool quiet = ends_quietly(t);
   end_token(t, token_status::abandoned, 0, false);
-  warn_abandoned(t, "was dropped");
+  if (!quiet) warn_abandoned(t, "was dropped");
 }
 
 inline token_pool& pool_of(const token_object* t) noexcept {
