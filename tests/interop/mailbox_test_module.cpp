@@ -23,7 +23,8 @@ MAILBOX_PYTHON_MODULE(MAILBOX_TEST_MODULE, m) {
       mp::add_endpoint<python_test::Proto, "child">(m, "FrameChild") != 0 ||
       mp::add_layout<python_test::Large>(m, "Large") != 0 ||
       mp::add_layout<python_test::Shapes>(m, "Shapes") != 0 ||
-      mp::add_layout<python_test::Counter>(m, "Counter") != 0) {
+      mp::add_layout<python_test::Counter>(m, "Counter") != 0 ||
+      mp::add_layout<python_test::Described>(m, "Described") != 0) {
     return -1;
   }
   return PyModule_AddStringConstant(m, "backend", std::string(mailbox::backend_name).c_str());

@@ -71,4 +71,39 @@ using Shapes = mailbox::layout<mailbox::state<"state", L>, mailbox::field<"grid"
 using Counter =
     mailbox::layout<mailbox::state<"count", std::uint64_t>, mailbox::field<"value", std::int64_t>>;
 
+// Struct fields by member (MAILBOX_DESCRIBE): a packed struct with a
+// nested described struct, an enum and arrays, in an overlay; a struct
+// without a description beside it.
+enum class Mode : std::uint8_t { off, on };
+
+struct Limits {
+  std::uint32_t soft;
+  std::uint32_t hard;
+};
+MAILBOX_DESCRIBE(Limits, soft, hard);
+
+#pragma pack(push, 1)
+struct CallConfig {
+  std::uint32_t call_id;
+  std::uint8_t lease_kind;
+  std::uint64_t timeout_ms;  // at 5: misaligned on purpose
+  char function[16];
+  std::int16_t seeds[3];
+  double weight;
+  Limits limits;
+  Mode mode;
+};
+#pragma pack(pop)
+MAILBOX_DESCRIBE(CallConfig, call_id, lease_kind, timeout_ms, function, seeds, weight, limits, mode);
+
+struct Opaque {
+  std::uint32_t a;
+  std::uint32_t b;
+};
+
+using Described =
+    mailbox::layout<mailbox::state<"state", L>, mailbox::overlay<"task", mailbox::field<"config", CallConfig>>,
+                    mailbox::field<"opaque", Opaque>, mailbox::field<"count", std::uint32_t>,
+                    mailbox::valid_states<L::empty, L::full>>;
+
 }  // namespace python_test

@@ -645,6 +645,66 @@ class Endpoints(Clean):
             m.FrameParent(H(bytearray(H.size)))
 
 
+class StructMembers(Clean):
+    """A struct field described by member (MAILBOX_DESCRIBE) is reached by path."""
+
+    def setUp(self):
+        super().setUp()
+        self.buf = bytearray(m.Described.size)
+        self.box = m.Described.initialize(self.buf, 0)
+
+    def test_paths_name_members_at_the_structs_offsets(self):
+        D = m.Described
+        base = D.fields["config"][0]
+        self.assertEqual(D.fields["config"][1], 52)
+        self.assertEqual(D.fields["config.call_id"], (base, 4))
+        self.assertEqual(D.fields["config.timeout_ms"], (base + 5, 8))  # packed: misaligned
+        self.assertEqual(D.fields["config.function"], (base + 13, 16))
+        self.assertEqual(D.fields["config.limits"], (base + 43, 8))
+        self.assertEqual(D.fields["config.limits.hard"], (base + 47, 4))
+        self.assertNotIn("opaque.a", D.fields)  # no description: its bytes only
+        # The JSON export lists the members with the same offsets.
+        config = {f["name"]: f for f in json.loads(D.json)["fields"]}["config"]
+        members = {mm["name"]: mm for mm in config["members"]}
+        self.assertEqual(members["timeout_ms"]["offset"], 5)
+        self.assertEqual([mm["name"] for mm in members["limits"]["members"]], ["soft", "hard"])
+
+    def test_read_and_write_by_path(self):
+        with self.box.acquire(0, timeout=1) as t:
+            t["config.call_id"] = 7
+            t["config.timeout_ms"] = 2**64 - 1
+            t["config.function"] = "resize"
+            t["config.seeds"] = [1, -2, 3]
+            t["config.weight"] = 0.5
+            t["config.limits.hard"] = 9
+            t["config.mode"] = 1
+            self.assertEqual(t["config.call_id"], 7)
+            self.assertEqual(t["config.timeout_ms"], 2**64 - 1)
+            self.assertEqual(t["config.function"], "resize")
+            self.assertEqual(t["config.seeds"], [1, -2, 3])
+            self.assertEqual(t["config.weight"], 0.5)
+            self.assertEqual(t["config.limits.hard"], 9)
+            self.assertEqual(t["config.mode"], 1)
+            self.assertEqual(t["config.lease_kind"], 0)
+            # The bytes are where the C++ struct has them.
+            self.assertEqual(struct.unpack("=IBQ16s3hdIIB", t["config"]),
+                             (7, 0, 2**64 - 1, b"resize" + bytes(10), 1, -2, 3, 0.5, 0, 9, 1))
+            t["config.limits"] = struct.pack("=II", 4, 5)  # a nested struct whole: its bytes
+            self.assertEqual((t["config.limits.soft"], t["config.limits.hard"]), (4, 5))
+            with self.assertRaises(OverflowError):
+                t["config.lease_kind"] = 256
+            with self.assertRaisesRegex(ValueError, "config.function"):
+                t["config.function"] = "x" * 16
+            with self.assertRaisesRegex(KeyError, "has no payload field 'config.nope'"):
+                t["config.nope"]
+            with self.assertRaisesRegex(KeyError, "'opaque.a'"):
+                t["opaque.a"] = 1
+            with t.view("config.seeds") as v:
+                self.assertEqual((v.format, v.tolist()), ("h", [1, -2, 3]))
+            self.assertEqual(t.keys(), ["config", "opaque", "count"])  # the fields, not the paths
+            t.publish(1)
+
+
 class States(Clean):
     def test_state_is_an_int_enum_of_the_valid_states(self):
         import enum  # pylint: disable=import-outside-toplevel

@@ -8,11 +8,15 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include "../abi.hpp"
+#include "../description.hpp"
 #include "../layout.hpp"
 
 namespace mailbox::inline MAILBOX_ABI_NAMESPACE::python {
@@ -133,6 +137,29 @@ constexpr void fill_view(field_desc& d) {
   }
 }
 
+// The shape, view and format of a member whose kind, sizes and extents are
+// set.
+constexpr void finish_desc(field_desc& d, bool unsigned_char_elements) {
+  if (d.rank == 0) {
+    d.shape = is_number(d.kind) ? field_shape::scalar : field_shape::opaque;
+  } else if (d.rank > 1) {
+    d.shape = field_shape::opaque;
+  } else if (d.kind == element_kind::character) {
+    d.shape = field_shape::text;
+  } else if (d.kind == element_kind::byte || unsigned_char_elements) {
+    d.shape = field_shape::bytes;
+  } else {
+    d.shape = is_number(d.kind) ? field_shape::numbers : field_shape::opaque;
+  }
+  fill_view(d);
+  // Records, text and bytes are shown as their bytes.
+  if (d.kind == element_kind::record || d.kind == element_kind::character || d.kind == element_kind::byte) {
+    d.format = "B";
+  } else {
+    d.format = format_of(d.kind, d.element_size);
+  }
+}
+
 template <class T, class State>
 constexpr field_desc describe_member(const field_info& info, field_role role) {
   using E = std::remove_all_extents_t<T>;
@@ -149,24 +176,40 @@ constexpr field_desc describe_member(const field_info& info, field_role role) {
   d.is_enum = std::is_enum_v<E>;
   d.rank = std::rank_v<T>;
   fill_extents<T>(d, 0);
-  if (d.rank == 0) {
-    d.shape = is_number(d.kind) ? field_shape::scalar : field_shape::opaque;
-  } else if (d.rank > 1) {
-    d.shape = field_shape::opaque;
-  } else if (d.kind == element_kind::character) {
-    d.shape = field_shape::text;
-  } else if (d.kind == element_kind::byte || std::is_same_v<E, unsigned char>) {
-    d.shape = field_shape::bytes;
-  } else {
-    d.shape = is_number(d.kind) ? field_shape::numbers : field_shape::opaque;
-  }
-  fill_view(d);
-  // Records, text and bytes are shown as their bytes.
-  if (d.kind == element_kind::record || d.kind == element_kind::character || d.kind == element_kind::byte) {
-    d.format = "B";
-  } else {
-    d.format = format_of(d.kind, d.element_size);
-  }
+  finish_desc(d, std::is_same_v<E, unsigned char>);
+  return d;
+}
+
+// The element kind of a member known only by its description (a member of
+// a described struct), as kind_of_element gives it for a declared type.
+constexpr element_kind kind_described(const type_description& t) noexcept {
+  const std::size_t n = t.element_size;
+  const bool integer_size = n == 1 || n == 2 || n == 4 || n == 8;
+  if (t.kind == "char") return element_kind::character;
+  if (t.kind == "byte") return element_kind::byte;
+  if ((t.kind == "int" || t.kind == "enum_int") && integer_size) return element_kind::signed_integer;
+  if ((t.kind == "uint" || t.kind == "enum_uint") && integer_size) return element_kind::unsigned_integer;
+  if (t.kind == "float" && (n == 4 || n == 8)) return element_kind::floating;
+  return element_kind::record;
+}
+
+// A member of a described struct at `offset` in the layout, under the path
+// `name` ("config.timeout_ms"), as Python reads and writes it.
+constexpr field_desc describe_path(std::string_view name, std::string_view overlay, std::size_t offset,
+                                   const type_description& t) {
+  field_desc d;
+  d.name = name;
+  d.overlay = overlay;
+  d.offset = offset;
+  d.size = t.size;
+  d.element_size = t.element_size;
+  d.count = t.element_size == 0 ? 1 : t.size / t.element_size;
+  d.kind = kind_described(t);
+  d.role = field_role::payload;
+  d.is_enum = t.kind == "enum_int" || t.kind == "enum_uint";
+  d.rank = t.shape.size();
+  for (std::size_t r = 0; r < d.rank && r < max_view_rank; ++r) d.extents[r] = t.shape[r];
+  finish_desc(d, t.kind == "uint" && t.element_size == 1);
   return d;
 }
 
@@ -187,6 +230,37 @@ inline constexpr auto field_descs = [] {
   });
   return out;
 }();
+
+namespace detail {
+
+// The paths into the described struct fields of a layout's payload
+// ("config.timeout_ms", and deeper into members that are described structs
+// themselves), appended to `out`; their names are kept in `names`. A path
+// belongs to its field's overlay. Arrays of structs, keyed unions and
+// records have no paths.
+inline void append_paths(std::vector<field_desc>& out, std::deque<std::string>& names,
+                         const std::string& prefix, std::string_view overlay, std::size_t offset,
+                         const type_description& t) {
+  if (t.kind != "struct" || !t.shape.empty()) return;
+  for (const member_info& m : t.members) {
+    names.push_back(prefix + "." + std::string(m.name));
+    out.push_back(describe_path(names.back(), overlay, offset + m.offset, *m.type));
+    append_paths(out, names, names.back(), overlay, offset + m.offset, *m.type);
+  }
+}
+
+inline std::vector<field_desc> with_paths(std::span<const field_desc> fields,
+                                          std::span<const field_info> infos, std::deque<std::string>& names) {
+  std::vector<field_desc> out(fields.begin(), fields.end());
+  for (std::size_t i = 0; i < infos.size(); ++i) {
+    if (fields[i].role != field_role::payload || infos[i].type == nullptr) continue;
+    append_paths(out, names, std::string(fields[i].name), fields[i].overlay, fields[i].offset,
+                 *infos[i].type);
+  }
+  return out;
+}
+
+}  // namespace detail
 
 // The C++ type of a member as error messages spell it: int32, uint64[16],
 // char[256], float64, enum of int32, struct of 48 bytes.

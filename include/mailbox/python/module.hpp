@@ -262,7 +262,7 @@ inline int add_binding(PyObject* module, layout_binding& l) {
     // Compared by identity before the dictionary is asked: a pointer scan
     // costs less than a lookup for the first few dozen members.
     if (i < 32) l.field_keys.push_back(key.get());  // the dictionary keeps it alive
-    if (l.fields[i].role == field_role::payload) l.payload.push_back(i);
+    if (i < l.declared && l.fields[i].role == field_role::payload) l.payload.push_back(i);
   }
   l.field_index = index.release();
 
@@ -325,7 +325,8 @@ int add_layout(PyObject* module, const char* name) noexcept {
     auto* l = new layout_binding;
     l->name = name;
     l->ops = &operations_of<Layout, Version>();
-    l->fields = field_descs<Layout>;
+    l->fields = detail::with_paths(field_descs<Layout>, Layout::fields, l->path_names);
+    l->declared = field_descs<Layout>.size();
     l->stride = mailbox_array<Layout>::stride;
     const auto& named = named_valid_states<Layout>;
     l->states = new state_codec(

@@ -130,7 +130,11 @@ struct layout_binding {
   std::string name;         // the class name: "Frame"
   std::string module_name;  // the module's __name__
   const layout_ops* ops = nullptr;
-  std::span<const field_desc> fields;  // every member, declaration order
+  // Every member, declaration order, then the paths into described struct
+  // fields ("config.timeout_ms").
+  std::vector<field_desc> fields;
+  std::deque<std::string> path_names;  // the paths' names, which fields' views point into
+  std::size_t declared = 0;            // the members declared (fields[0, declared)); paths follow
   std::vector<std::size_t> payload;    // the payload fields among them
   std::size_t stride = 0;              // mailbox_array<Layout>::stride
   state_codec* states = nullptr;
