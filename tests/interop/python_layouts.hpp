@@ -73,7 +73,7 @@ using Counter =
 
 // Struct fields by member (MAILBOX_DESCRIBE): a packed struct with a
 // nested described struct, an enum and arrays, in an overlay; a struct
-// without a description beside it.
+// without a description beside it; two committed records.
 enum class Mode : std::uint8_t { off, on };
 
 struct Limits {
@@ -101,9 +101,20 @@ struct Opaque {
   std::uint32_t b;
 };
 
+// Committed records: a described body (a dict in Python) and one that is
+// only bytes.
+struct Teardown {
+  std::int32_t exit_code;
+  std::uint32_t signal;
+  char reason[24];
+  Limits limits;
+};
+MAILBOX_DESCRIBE(Teardown, exit_code, signal, reason, limits);
+
 using Described =
     mailbox::layout<mailbox::state<"state", L>, mailbox::overlay<"task", mailbox::field<"config", CallConfig>>,
                     mailbox::field<"opaque", Opaque>, mailbox::field<"count", std::uint32_t>,
+                    mailbox::record<"teardown", Teardown>, mailbox::record<"raw", Opaque>,
                     mailbox::valid_states<L::empty, L::full>>;
 
 }  // namespace python_test

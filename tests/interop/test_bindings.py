@@ -616,14 +616,13 @@ class Endpoints(Clean):
         self.assertEqual(t["command"], 11)
         with self.assertRaisesRegex(m.ProtocolError, "State.off is terminal \\(no next state\\): its token has no publish"):
             t.publish(F.idle)
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")
-            with self.child.acquire(F.off, timeout=1) as t:
-                self.assertEqual(t["command"], 11)
-            self.assertTrue(t.abandoned)
-            t = self.child.acquire(F.off, timeout=1)
-            del t
-            gc.collect()
+        with self.child.acquire(F.off, timeout=1) as t:
+            self.assertEqual(t["command"], 11)
+        self.assertTrue(t.abandoned)
+        t = self.child.acquire(F.off, timeout=1)
+        del t
+        gc.collect()
+        self.assertEqual([str(w.message) for w in self._warnings], [])
         self.assertEqual(self.box.state(), F.off)
         # A token acquired for several states warns unless all are terminal.
         child = m.FrameChild(m.Frame.initialize(bytearray(m.Frame.size), F.request))
@@ -703,6 +702,82 @@ class StructMembers(Clean):
                 self.assertEqual((v.format, v.tolist()), ("h", [1, -2, 3]))
             self.assertEqual(t.keys(), ["config", "opaque", "count"])  # the fields, not the paths
             t.publish(1)
+
+
+class Records(Clean):
+    """Committed records through the raw-byte record protocol, on the mailbox, without a token."""
+
+    def setUp(self):
+        super().setUp()
+        self.buf = bytearray(m.Described.size)
+        self.box = m.Described.initialize(self.buf, 0)
+
+    def test_write_read_and_clear(self):
+        box = self.box
+        self.assertIsNone(box.read_record("teardown", 1))
+        self.assertEqual(box.read_record_status("teardown", 1), ("empty", None))
+        box.write_record("teardown", 1, {"exit_code": -9, "reason": "killed", "limits": {"hard": 4}})
+        report = {"exit_code": -9, "signal": 0, "reason": "killed", "limits": {"soft": 0, "hard": 4}}
+        self.assertEqual(box.read_record("teardown", 1), report)
+        self.assertEqual(box.read_record_status("teardown", 1), ("valid", report))
+        self.assertEqual(box.read_record_status("teardown", 2), ("other_generation", None))
+        # In memory: the sequence word (even once committed), schema, generation, body.
+        at = m.Described.fields["teardown"][0]
+        sequence, schema, generation, exit_code = struct.unpack_from("=QIIi", self.buf, at)
+        self.assertEqual((sequence % 2, generation, exit_code), (0, 1, -9))
+        self.assertNotEqual(schema, 0)
+        struct.pack_into("=Q", self.buf, at, sequence + 1)  # a writer that died in the middle
+        self.assertEqual(box.read_record_status("teardown", 1), ("writing", None))
+        self.assertIsNone(box.read_record("teardown", 1))
+        struct.pack_into("=Q", self.buf, at, sequence)
+        struct.pack_into("=I", self.buf, at + 8, schema ^ 1)  # another build's body type
+        self.assertEqual(box.read_record_status("teardown", 1), ("other_schema", None))
+        box.write_record("teardown", 1, struct.pack("=iI24sII", 3, 15, b"term", 1, 2))  # bytes work too
+        self.assertEqual(box.read_record("teardown", 1)["reason"], "term")
+        box.clear_record("teardown")
+        self.assertEqual(box.read_record_status("teardown", 1), ("empty", None))
+        # A body without a description is its bytes.
+        box.write_record("raw", 7, struct.pack("=II", 1, 2))
+        self.assertEqual(box.read_record("raw", 7), struct.pack("=II", 1, 2))
+        self.assertEqual(box.state(), 0)  # no token, no state change
+
+    def test_records_are_not_payload(self):
+        with self.box.acquire(0, timeout=1) as t:
+            for name in ("teardown", "raw"):
+                with self.subTest(name=name):
+                    with self.assertRaisesRegex(KeyError, f"'{name}' is a committed record, not a payload field"):
+                        t[name]
+                    with self.assertRaisesRegex(KeyError, f"'{name}' is a committed record"):
+                        t[name] = bytes(8)
+            self.assertEqual(t.keys(), ["config", "opaque", "count"])
+            t.abandon()
+
+    def test_mistakes_are_exceptions_and_write_nothing(self):
+        box = self.box
+        with self.assertRaisesRegex(KeyError, "has no record 'count' \\(its records: teardown, raw\\)"):
+            box.read_record("count", 1)
+        with self.assertRaisesRegex(KeyError, "record 'teardown' has no member 'nope' \\(its members: exit_code, signal, reason, limits\\)"):
+            box.write_record("teardown", 1, {"nope": 1})
+        with self.assertRaisesRegex(KeyError, "record 'teardown.limits' has no member 'x'"):
+            box.write_record("teardown", 1, {"limits": {"x": 1}})
+        with self.assertRaises(TypeError):
+            box.write_record("teardown", 1, {"exit_code": "3"})
+        with self.assertRaises(OverflowError):
+            box.write_record("teardown", 1, {"exit_code": 2**31})
+        with self.assertRaisesRegex(ValueError, "teardown.reason"):
+            box.write_record("teardown", 1, {"reason": "x" * 24})
+        with self.assertRaisesRegex(ValueError, "takes exactly 8 bytes"):
+            box.write_record("raw", 1, b"short")
+        with self.assertRaisesRegex(OverflowError, "32-bit"):
+            box.write_record("raw", -1, bytes(8))
+        with self.assertRaisesRegex(OverflowError, "32-bit"):
+            box.read_record("raw", 2**32)
+        with self.assertRaisesRegex(TypeError, "takes 3 arguments"):
+            box.write_record("raw", 1)
+        with self.assertRaisesRegex(TypeError, "record names are str"):
+            box.clear_record(1)
+        self.assertEqual(box.read_record_status("teardown", 1), ("empty", None))
+        self.assertEqual(bytes(self.buf[m.Described.fields["teardown"][0]:][:8]), bytes(8))
 
 
 class States(Clean):

@@ -40,7 +40,9 @@ enum class field_shape : std::uint8_t {
   opaque,   // structs, multi-dimensional arrays: bytes of exactly its size
 };
 
-enum class field_role : std::uint8_t { state, payload, flag };
+// A committed record (mailbox::record) is no payload: no token reaches it;
+// the mailbox's write_record, read_record and clear_record do.
+enum class field_role : std::uint8_t { state, payload, flag, record };
 
 // The deepest array whose extents a memoryview shows; deeper arrays are
 // shown flat.
@@ -60,7 +62,8 @@ struct field_desc {
   bool is_enum = false;
   std::size_t rank = 0;
   std::array<std::size_t, max_view_rank> extents{};
-  const char* format = "B";  // the struct module's code of one element, for memoryviews
+  const char* format = "B";                // the struct module's code of one element, for memoryviews
+  const type_description* type = nullptr;  // what the declaration says (description.hpp); null for paths
   // What t.view(name) shows: a numeric array's extents (deeper than
   // max_view_rank: flat), one element for a scalar, the bytes of text, byte
   // arrays and records; C-contiguous strides.
@@ -175,6 +178,7 @@ constexpr field_desc describe_member(const field_info& info, field_role role) {
   d.is_state_type = std::is_same_v<E, State>;
   d.is_enum = std::is_enum_v<E>;
   d.rank = std::rank_v<T>;
+  d.type = info.type;
   fill_extents<T>(d, 0);
   finish_desc(d, std::is_same_v<E, unsigned char>);
   return d;
@@ -223,9 +227,10 @@ inline constexpr auto field_descs = [] {
   std::size_t i = 0;
   Layout::for_each_field([&]<class Decl, std::size_t Offset>() {
     const field_info& info = Layout::fields[i];
-    const field_role role = info.is_state  ? field_role::state
-                            : info.is_flag ? field_role::flag
-                                           : field_role::payload;
+    const field_role role = info.is_state    ? field_role::state
+                            : info.is_flag   ? field_role::flag
+                            : info.is_record ? field_role::record
+                                             : field_role::payload;
     out[i++] = detail::describe_member<typename Decl::type, typename Layout::state_type>(info, role);
   });
   return out;

@@ -28,6 +28,7 @@
 #include "describe.hpp"
 #include "layout_ops.hpp"
 #include "objects.hpp"
+#include "records.hpp"
 #include "region.hpp"
 #include "regions.hpp"
 #include "states.hpp"
@@ -93,6 +94,17 @@ inline PyMethodDef box_methods[] = {
      "clear_flag(name): lowers a flag (release-store of 0)."},
     {"is_raised", as_method(&box_is_raised), METH_O,
      "is_raised(name): whether a flag is raised (acquire-load)."},
+    {"write_record", as_method(&box_write_record), METH_FASTCALL,
+     "write_record(name, generation, value): writes a committed record, no token needed: `value` is a dict "
+     "of the body's members (a described struct; members left out are 0) or its bytes."},
+    {"read_record", as_method(&box_read_record), METH_FASTCALL,
+     "read_record(name, generation): the record's body (a dict of its members, or bytes) if a whole write "
+     "of that generation was committed; else None (unknown)."},
+    {"read_record_status", as_method(&box_read_record_status), METH_FASTCALL,
+     "read_record_status(name, generation): (status, body or None); status is 'valid', 'empty', "
+     "'writing', 'torn', 'other_schema' or 'other_generation'."},
+    {"clear_record", as_method(&box_clear_record), METH_O,
+     "clear_record(name): marks the record empty (a committed write of no body)."},
     {"try_transition", as_method(&box_try_transition), METH_FASTCALL,
      "try_transition(from_state, to_state): one compare-and-swap (acq_rel); a Name.Transition, true if it "
      "moved the state, whose .found is the state the word held."},

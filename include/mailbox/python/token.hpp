@@ -95,6 +95,9 @@ inline const field_desc* member_named(const layout_binding& l, PyObject* key) {
   const std::string why =
       d.role == field_role::state
           ? "' is the state word, not a payload field: read it with state(), store it with publish()"
+      : d.role == field_role::record
+          ? "' is a committed record, not a payload field: the mailbox's write_record(), read_record(), "
+            "clear_record() reach it, without a token"
           : "' is a flag, not a payload field: raise_flag(), is_raised(), clear_flag()";
   PyErr_SetObject(
       PyExc_KeyError,
