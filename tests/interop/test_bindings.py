@@ -630,6 +630,17 @@ class Endpoints(Clean):
             with child.acquire_any([F.request, F.off], timeout=1):
                 pass
 
+    def test_the_json_has_the_protocols_rules(self):
+        protocol = json.loads(m.FrameParent.json)["protocol"]
+        states = {st["name"]: st for st in protocol["states"]}
+        self.assertEqual((states["staged"]["next"], states["staged"]["next_by"]),
+                         ([int(F.running), int(F.failed)], ["child", "parent"]))
+        self.assertEqual(states["idle"]["next_by"], [None, None, None])
+        self.assertEqual(protocol["initial"], [int(F.idle)])
+        self.assertEqual(protocol["flag_rules"], [
+            {"flag": "stop", "raised_by": ["parent"], "cleared_by": ["parent"]},
+            {"flag": "seen", "raised_by": ["child"], "cleared_by": []}])
+
     def test_roles_and_the_protocol_fingerprint(self):
         self.assertEqual((m.FrameParent.role, m.FrameChild.role), ("parent", "child"))
         self.assertEqual(m.FrameParent.fingerprint, m.FrameChild.fingerprint)
@@ -838,7 +849,7 @@ class States(Clean):
         self.assertEqual(int(protocol["fingerprint"], 16), m.FrameChild.fingerprint)
         idle = protocol["states"][0]
         self.assertEqual(idle, {"state": 0, "name": "idle", "owners": ["parent"], "views": ["control", "task"],
-                                "next": [1, 3, 7]})
+                                "next": [1, 3, 7], "next_by": [None, None, None]})
 
 
 class TokenEnds(Clean):

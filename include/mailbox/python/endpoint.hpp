@@ -268,6 +268,14 @@ inline std::string endpoint_json(const endpoint_binding& e) {
     return std::to_string(v);
   };
   std::string out = ", \"protocol\": {\"role\": ";
+  const auto list = [&](const char* key, const std::vector<std::string_view>& names) {
+    out += std::string(", \"") + key + "\": [";
+    for (std::size_t k = 0; k < names.size(); ++k) {
+      if (k > 0) out += ", ";
+      append_json_string(out, names[k]);
+    }
+    out += "]";
+  };
   append_json_string(out, e.role);
   out += ", \"fingerprint\": \"" + mailbox::detail::hex(e.fingerprint) + "\", \"states\": [";
   for (std::size_t i = 0; i < e.rules.size(); ++i) {
@@ -275,19 +283,35 @@ inline std::string endpoint_json(const endpoint_binding& e) {
     out += i == 0 ? "{" : ", {";
     out += "\"state\": " + bits(r.bits) + ", \"name\": ";
     append_json_string(out, r.name);
-    const auto list = [&](const char* key, const std::vector<std::string_view>& names) {
-      out += std::string(", \"") + key + "\": [";
-      for (std::size_t k = 0; k < names.size(); ++k) {
-        if (k > 0) out += ", ";
-        append_json_string(out, names[k]);
-      }
-      out += "]";
-    };
     list("owners", r.owners);
     list("views", r.views);
     out += ", \"next\": [";
     for (std::size_t k = 0; k < r.next.size(); ++k) out += (k > 0 ? ", " : "") + bits(r.next[k]);
+    out += "]";
+    // Per next state, the one owner the edge is reserved for, or null.
+    out += ", \"next_by\": [";
+    for (std::size_t k = 0; k < r.next_by.size(); ++k) {
+      if (k > 0) out += ", ";
+      if (r.next_by[k].empty()) {
+        out += "null";
+      } else {
+        append_json_string(out, r.next_by[k]);
+      }
+    }
     out += "]}";
+  }
+  out += "], \"initial\": [";
+  for (std::size_t k = 0; k < e.initial.size(); ++k) out += (k > 0 ? ", " : "") + bits(e.initial[k]);
+  out += "], \"flag_rules\": [";
+  bool first_rule = true;
+  for (const flag_permission& f : e.flags) {
+    if (f.rule == nullptr) continue;
+    out += first_rule ? "{\"flag\": " : ", {\"flag\": ";
+    first_rule = false;
+    append_json_string(out, f.rule->flag);
+    list("raised_by", std::vector<std::string_view>(f.rule->raised_by.begin(), f.rule->raised_by.end()));
+    list("cleared_by", std::vector<std::string_view>(f.rule->cleared_by.begin(), f.rule->cleared_by.end()));
+    out += "}";
   }
   out += "]}";
   return e.layout->json.substr(0, e.layout->json.size() - 1) + out + "}";
@@ -378,6 +402,7 @@ int add_endpoint(PyObject* module, const char* name) noexcept {
     e->layout = l;
     e->rules = detail::rules_of<Protocol>();
     e->flags = detail::flag_permissions_of<Protocol>(e->role, l->ops->flags);
+    for (const S s : Protocol::initial_states) e->initial.push_back(detail::bits_of<S>(s));
     e->fingerprint = protocol_fingerprint<Protocol, Version>;
     e->is_state = [](std::uint64_t bits) noexcept {
       return Protocol::is_state(detail::state_from_bits<S>(bits));

@@ -46,6 +46,7 @@ struct endpoint_binding {
   layout_binding* layout = nullptr;  // its state codec may gain the protocol's names
   std::vector<state_rule> rules;
   std::vector<flag_permission> flags;   // one per layout flag, as layout_ops::flags
+  std::vector<std::uint64_t> initial;   // Protocol::initial_states
   const state_codec* states = nullptr;  // the layout's, or the protocol's own names
   std::uint64_t fingerprint = 0;
   bool (*is_state)(std::uint64_t bits) noexcept = nullptr;  // Protocol::is_state
