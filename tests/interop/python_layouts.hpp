@@ -111,10 +111,20 @@ struct Teardown {
 };
 MAILBOX_DESCRIBE(Teardown, exit_code, signal, reason, limits);
 
+// A keyed union: an alternative without fields, one of numbers and text,
+// one holding a described struct; a 2-byte signed key.
+enum class Command : std::int16_t { ping = 1, copy = 2, info = -3 };
+using Control =
+    mailbox::keyed<"sub_command", Command, mailbox::alternative<Command::ping, "ping">,
+                   mailbox::alternative<Command::copy, "copy", mailbox::field<"src", std::uint64_t>,
+                                        mailbox::field<"dst", std::uint64_t>, mailbox::field<"tag", char[8]>>,
+                   mailbox::alternative<Command::info, "info", mailbox::field<"limits", Limits>>>;
+
 using Described =
-    mailbox::layout<mailbox::state<"state", L>, mailbox::overlay<"task", mailbox::field<"config", CallConfig>>,
+    mailbox::layout<mailbox::state<"state", L>,
+                    mailbox::overlay<"task", mailbox::field<"config", CallConfig>>,
                     mailbox::field<"opaque", Opaque>, mailbox::field<"count", std::uint32_t>,
                     mailbox::record<"teardown", Teardown>, mailbox::record<"raw", Opaque>,
-                    mailbox::valid_states<L::empty, L::full>>;
+                    mailbox::field<"command", Control>, mailbox::valid_states<L::empty, L::full>>;
 
 }  // namespace python_test

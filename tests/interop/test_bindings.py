@@ -711,7 +711,7 @@ class StructMembers(Clean):
                 t["opaque.a"] = 1
             with t.view("config.seeds") as v:
                 self.assertEqual((v.format, v.tolist()), ("h", [1, -2, 3]))
-            self.assertEqual(t.keys(), ["config", "opaque", "count"])  # the fields, not the paths
+            self.assertEqual(t.keys(), ["config", "opaque", "count", "command"])  # the fields, not the paths
             t.publish(1)
 
 
@@ -760,16 +760,16 @@ class Records(Clean):
                         t[name]
                     with self.assertRaisesRegex(KeyError, f"'{name}' is a committed record"):
                         t[name] = bytes(8)
-            self.assertEqual(t.keys(), ["config", "opaque", "count"])
+            self.assertEqual(t.keys(), ["config", "opaque", "count", "command"])
             t.abandon()
 
     def test_mistakes_are_exceptions_and_write_nothing(self):
         box = self.box
         with self.assertRaisesRegex(KeyError, "has no record 'count' \\(its records: teardown, raw\\)"):
             box.read_record("count", 1)
-        with self.assertRaisesRegex(KeyError, "record 'teardown' has no member 'nope' \\(its members: exit_code, signal, reason, limits\\)"):
+        with self.assertRaisesRegex(KeyError, "Described 'teardown' has no member 'nope' \\(its members: exit_code, signal, reason, limits\\)"):
             box.write_record("teardown", 1, {"nope": 1})
-        with self.assertRaisesRegex(KeyError, "record 'teardown.limits' has no member 'x'"):
+        with self.assertRaisesRegex(KeyError, "'teardown.limits' has no member 'x'"):
             box.write_record("teardown", 1, {"limits": {"x": 1}})
         with self.assertRaises(TypeError):
             box.write_record("teardown", 1, {"exit_code": "3"})
@@ -789,6 +789,61 @@ class Records(Clean):
             box.clear_record(1)
         self.assertEqual(box.read_record_status("teardown", 1), ("empty", None))
         self.assertEqual(bytes(self.buf[m.Described.fields["teardown"][0]:][:8]), bytes(8))
+
+
+class KeyedUnions(Clean):
+    """A keyed union through a token: the key, the alternative it selects, emplace."""
+
+    def setUp(self):
+        super().setUp()
+        self.buf = bytearray(m.Described.size)
+        self.box = m.Described.initialize(self.buf, 0)
+
+    def test_emplace_then_read_under_the_key(self):
+        at = m.Described.fields["command"][0]
+        with self.box.acquire(0, timeout=1) as t:
+            self.assertEqual(t.key("command"), 0)
+            self.assertIsNone(t.alternative("command"))  # 0 selects no alternative
+            t.emplace("command", "copy", {"src": 5, "tag": "abc"})
+            self.assertEqual(t.key("command"), 2)
+            self.assertEqual(t.alternative("command"), ("copy", {"src": 5, "dst": 0, "tag": "abc"}))
+            t.emplace("command", "info", {"limits": {"soft": 1, "hard": 2}})
+            self.assertEqual(t.key("command"), -3)  # signed, 2 bytes
+            self.assertEqual(struct.unpack_from("=h", self.buf, at)[0], -3)
+            self.assertEqual(t.alternative("command"), ("info", {"limits": {"soft": 1, "hard": 2}}))
+            t.emplace("command", "copy")  # the alternative's bytes zeroed
+            self.assertEqual(t.alternative("command"), ("copy", {"src": 0, "dst": 0, "tag": ""}))
+            t.emplace("command", "ping", {})
+            self.assertEqual(t.alternative("command"), ("ping", {}))
+            struct.pack_into("=h", self.buf, at, 99)  # a key this side does not know
+            self.assertEqual(t.key("command"), 99)
+            self.assertIsNone(t.alternative("command"))
+            t.publish(1)
+        layout = {f["name"]: f for f in json.loads(m.Described.json)["fields"]}
+        self.assertEqual([a["name"] for a in layout["command"]["keyed"]["alternatives"]], ["ping", "copy", "info"])
+
+    def test_mistakes_are_exceptions_and_write_nothing(self):
+        at = m.Described.fields["command"][0]
+        with self.box.acquire(0, timeout=1) as t:
+            t.emplace("command", "copy", {"src": 5})
+            before = bytes(self.buf)
+            with self.assertRaisesRegex(KeyError, "has no alternative 'move' \\(its alternatives: ping, copy, info\\)"):
+                t.emplace("command", "move")
+            with self.assertRaisesRegex(KeyError, "'command.copy' has no member 'limits'"):
+                t.emplace("command", "copy", {"limits": 1})
+            with self.assertRaises(OverflowError):
+                t.emplace("command", "copy", {"dst": -1})
+            with self.assertRaisesRegex(TypeError, "takes a dict"):
+                t.emplace("command", "copy", 3)
+            with self.assertRaisesRegex(TypeError, "field 'count' is not a keyed union"):
+                t.key("count")
+            with self.assertRaisesRegex(TypeError, "takes 2 or 3 arguments"):
+                t.emplace("command")
+            self.assertEqual(bytes(self.buf), before)
+            self.assertEqual(struct.unpack_from("=h", self.buf, at)[0], 2)
+            t.abandon()
+        with self.assertRaisesRegex(RuntimeError, "after abandon"):
+            t.key("command")
 
 
 class States(Clean):

@@ -60,6 +60,56 @@ inline bool out_of_range(const place& where, PyObject* value, const std::string&
   return false;
 }
 
+// An integer of `size` bytes (1, 2, 4, 8) in native byte order: its low
+// bits stored, and loaded zero-extended.
+[[gnu::always_inline]] inline void store_bits(std::byte* out, std::uint64_t bits, std::size_t size) noexcept {
+  switch (size) {
+    case 1: {
+      const auto v = static_cast<std::uint8_t>(bits);
+      std::memcpy(out, &v, 1);
+      break;
+    }
+    case 2: {
+      const auto v = static_cast<std::uint16_t>(bits);
+      std::memcpy(out, &v, 2);
+      break;
+    }
+    case 4: {
+      const auto v = static_cast<std::uint32_t>(bits);
+      std::memcpy(out, &v, 4);
+      break;
+    }
+    default:
+      std::memcpy(out, &bits, 8);
+      break;
+  }
+}
+
+[[gnu::always_inline]] inline std::uint64_t load_bits(const std::byte* in, std::size_t size) noexcept {
+  switch (size) {
+    case 1: {
+      std::uint8_t v;
+      std::memcpy(&v, in, 1);
+      return v;
+    }
+    case 2: {
+      std::uint16_t v;
+      std::memcpy(&v, in, 2);
+      return v;
+    }
+    case 4: {
+      std::uint32_t v;
+      std::memcpy(&v, in, 4);
+      return v;
+    }
+    default: {
+      std::uint64_t v;
+      std::memcpy(&v, in, 8);
+      return v;
+    }
+  }
+}
+
 // One integer element of `size` bytes (1, 2, 4, 8), range-checked, stored
 // at `out` in native byte order.
 inline bool integer_into(PyObject* value, bool is_signed, std::size_t size, std::byte* out,
@@ -107,26 +157,7 @@ inline bool integer_into(PyObject* value, bool is_signed, std::size_t size, std:
     }
     bits = static_cast<std::uint64_t>(small);
   }
-  switch (size) {
-    case 1: {
-      const auto v = static_cast<std::uint8_t>(bits);
-      std::memcpy(out, &v, 1);
-      break;
-    }
-    case 2: {
-      const auto v = static_cast<std::uint16_t>(bits);
-      std::memcpy(out, &v, 2);
-      break;
-    }
-    case 4: {
-      const auto v = static_cast<std::uint32_t>(bits);
-      std::memcpy(out, &v, 4);
-      break;
-    }
-    default:
-      std::memcpy(out, &bits, 8);
-      break;
-  }
+  store_bits(out, bits, size);
   return true;
 }
 
@@ -176,30 +207,7 @@ inline PyObject* number_from(const field_desc& d, const std::byte* in, const sta
     std::memcpy(&v, in, sizeof v);
     return PyFloat_FromDouble(v);
   }
-  std::uint64_t bits = 0;
-  switch (d.element_size) {
-    case 1: {
-      std::uint8_t v;
-      std::memcpy(&v, in, 1);
-      bits = v;
-      break;
-    }
-    case 2: {
-      std::uint16_t v;
-      std::memcpy(&v, in, 2);
-      bits = v;
-      break;
-    }
-    case 4: {
-      std::uint32_t v;
-      std::memcpy(&v, in, 4);
-      bits = v;
-      break;
-    }
-    default:
-      std::memcpy(&bits, in, 8);
-      break;
-  }
+  const std::uint64_t bits = load_bits(in, d.element_size);
   if (d.is_state_type) return states.to_python(bits);
   if (d.kind == element_kind::unsigned_integer) return PyLong_FromUnsignedLongLong(bits);
   const int shift = static_cast<int>(64 - d.element_size * 8);

@@ -27,6 +27,7 @@
 #include "../abi.hpp"
 #include "../protocol.hpp"
 #include "box.hpp"
+#include "keyed_fields.hpp"
 #include "module.hpp"
 #include "objects.hpp"
 #include "rules.hpp"
@@ -239,6 +240,9 @@ inline PyMethodDef endpoint_token_methods[] = {
      "else None."},
     {"view", as_method(&token_view), METH_O, "view(name): a memoryview of a field the token reaches."},
     {"keys", as_method(&token_keys), METH_NOARGS, "The payload fields the token's states may touch."},
+    keyed_key_method,
+    keyed_alternative_method,
+    keyed_emplace_method,
     {"__enter__", as_method(&token_enter), METH_NOARGS, nullptr},
     {"__exit__", as_method(&token_exit), METH_FASTCALL,
      "Leaving the block without publish() abandons the token, with a ResourceWarning."},

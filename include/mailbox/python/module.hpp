@@ -26,6 +26,7 @@
 #include "../layout.hpp"
 #include "box.hpp"
 #include "describe.hpp"
+#include "keyed_fields.hpp"
 #include "layout_ops.hpp"
 #include "objects.hpp"
 #include "records.hpp"
@@ -148,6 +149,9 @@ inline PyMethodDef token_methods[] = {
      "view(name): a memoryview of the field's bytes (typed by its element for numeric arrays), valid while "
      "the token holds the payload; release() it before publish() or abandon()."},
     {"keys", as_method(&token_keys), METH_NOARGS, "The payload fields this token reaches."},
+    keyed_key_method,
+    keyed_alternative_method,
+    keyed_emplace_method,
     {"__enter__", as_method(&token_enter), METH_NOARGS, nullptr},
     {"__exit__", as_method(&token_exit), METH_FASTCALL,
      "Leaving the block without publish() abandons the token, with a ResourceWarning."},

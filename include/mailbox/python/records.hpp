@@ -55,13 +55,15 @@ inline bool described_struct(const type_description& t) noexcept {
   return t.kind == "struct" && t.shape.empty() && !t.members.empty();
 }
 
-// The body's value from a copy of its bytes.
-inline PyObject* body_value(const type_description& t, const std::byte* bytes, const state_codec& states) {
-  if (!described_struct(t))
-    return PyBytes_FromStringAndSize(reinterpret_cast<const char*>(bytes), static_cast<Py_ssize_t>(t.size));
+inline PyObject* body_value(const type_description& t, const std::byte* bytes, const state_codec& states);
+
+// The members' values as a dict, from a copy of their bytes: a described
+// struct's members, a keyed alternative's fields.
+inline PyObject* members_value(std::span<const member_info> members, const std::byte* bytes,
+                               const state_codec& states) {
   ref out(PyDict_New());
   if (!out) return nullptr;
-  for (const member_info& m : t.members) {
+  for (const member_info& m : members) {
     ref value(described_struct(*m.type)
                   ? body_value(*m.type, bytes + m.offset, states)
                   : value_from(describe_path(m.name, {}, 0, *m.type), bytes + m.offset, states));
@@ -70,6 +72,17 @@ inline PyObject* body_value(const type_description& t, const std::byte* bytes, c
   }
   return out.release();
 }
+
+// The body's value from a copy of its bytes.
+inline PyObject* body_value(const type_description& t, const std::byte* bytes, const state_codec& states) {
+  if (!described_struct(t))
+    return PyBytes_FromStringAndSize(reinterpret_cast<const char*>(bytes), static_cast<Py_ssize_t>(t.size));
+  return members_value(t.members, bytes, states);
+}
+
+inline bool members_from(const layout_binding& l, const std::string& path,
+                         std::span<const member_info> members, PyObject* value, std::byte* out,
+                         std::size_t base);
 
 // Converts `value` into the body's bytes at `out` (t.size of them, zeroed):
 // a mapping of members (those left out stay 0) for a described struct, or
@@ -83,6 +96,18 @@ inline bool body_from(const layout_binding& l, const std::string& path, const ty
     staged.store(out, t.size);
     return true;
   }
+  return members_from(l, path, t.members, value, out, 0);
+}
+
+// Converts a mapping of some or all of `members` into their bytes: a
+// member at offset o goes to out + o - base. `path` names them in messages.
+inline bool members_from(const layout_binding& l, const std::string& path,
+                         std::span<const member_info> members, PyObject* value, std::byte* out,
+                         std::size_t base) {
+  if (!PyMapping_Check(value)) {
+    fail(PyExc_TypeError, l.name + " '" + path + "' takes a dict of its members, got " + type_name_of(value));
+    return false;
+  }
   // A snapshot of the items: converting a value may run code that changes
   // the mapping.
   ref items(PyMapping_Items(value));
@@ -93,27 +118,25 @@ inline bool body_from(const layout_binding& l, const std::string& path, const ty
     PyObject* key = PyTuple_GET_ITEM(item, 0);
     std::string_view name;
     if (!PyUnicode_Check(key)) {
-      fail(PyExc_TypeError,
-           l.name + " record '" + path + "': member names are str, got " + type_name_of(key));
+      fail(PyExc_TypeError, l.name + " '" + path + "': member names are str, got " + type_name_of(key));
       return false;
     }
     if (!utf8_of(key, name)) return false;
     const member_info* member = nullptr;
     std::string known;
-    for (const member_info& m : t.members) {
+    for (const member_info& m : members) {
       if (m.name == name) member = &m;
       append_listed(known, m.name, ", ");
     }
     if (member == nullptr) {
-      PyErr_SetObject(PyExc_KeyError,
-                      ref(PyUnicode_FromString((l.name + " record '" + path + "' has no member '" +
-                                                std::string(name) + "' (its members: " + known + ")")
-                                                   .c_str()))
-                          .get());
+      const std::string message = l.name + " '" + path + "' has no member '" + std::string(name) +
+                                  "' (its members: " + (known.empty() ? "none" : known) + ")";
+      PyErr_SetObject(PyExc_KeyError, ref(PyUnicode_FromString(message.c_str())).get());
       return false;
     }
     const std::string inner = path + "." + std::string(member->name);
-    if (!body_from(l, inner, *member->type, PyTuple_GET_ITEM(item, 1), out + member->offset)) return false;
+    if (!body_from(l, inner, *member->type, PyTuple_GET_ITEM(item, 1), out + member->offset - base))
+      return false;
   }
   return true;
 }
