@@ -4,6 +4,7 @@ their errors, tokens (with, abandon, warnings, views), waits (timeouts,
 policies, statistics, the GIL, Ctrl-C), flags, endpoints, headers and
 fingerprints. Regions: test_regions.py; what must never abort: test_no_abort.py."""
 
+import collections.abc
 import gc
 import json
 import mmap
@@ -785,6 +786,21 @@ class Records(Clean):
             box.read_record("raw", 2**32)
         with self.assertRaisesRegex(TypeError, "takes 3 arguments"):
             box.write_record("raw", 1)
+
+        class Lying(collections.abc.Mapping):  # items() that are not pairs
+            def __getitem__(self, key):
+                raise KeyError(key)
+
+            def __iter__(self):
+                return iter(())
+
+            def __len__(self):
+                return 0
+
+            def items(self):
+                return [1, ("exit_code", 2, 3)]
+        with self.assertRaisesRegex(TypeError, "items\\(\\) of the mapping gave 1, not a \\(name, value\\) pair"):
+            box.write_record("teardown", 1, Lying())
         with self.assertRaisesRegex(TypeError, "record names are str"):
             box.clear_record(1)
         self.assertEqual(box.read_record_status("teardown", 1), ("empty", None))

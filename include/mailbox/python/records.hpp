@@ -114,7 +114,12 @@ inline bool members_from(const layout_binding& l, const std::string& path,
   if (!items) return false;
   const Py_ssize_t count = PyList_GET_SIZE(items.get());
   for (Py_ssize_t i = 0; i < count; ++i) {
-    PyObject* item = PyList_GET_ITEM(items.get(), i);  // borrowed
+    PyObject* item = PyList_GET_ITEM(items.get(), i);           // borrowed
+    if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 2) {  // a mapping whose items() lies
+      fail(PyExc_TypeError, l.name + " '" + path + "': items() of the mapping gave " + repr_of(item) +
+                                ", not a (name, value) pair");
+      return false;
+    }
     PyObject* key = PyTuple_GET_ITEM(item, 0);
     std::string_view name;
     if (!PyUnicode_Check(key)) {
