@@ -862,6 +862,29 @@ class KeyedUnions(Clean):
             t.key("command")
 
 
+class RecordsAndKeyedWithCxx(Clean):
+    """What Python writes, C++ reads (Mailbox::read_record, token::alternative), and the reverse."""
+
+    def test_both_ways(self):
+        buf = bytearray(m.Described.size)
+        box = m.Described.initialize(buf, 0)
+        m.cxx_write(buf, 5)  # the record, then "copy" with src 77 through a token, published full
+        self.assertEqual(box.read_record("teardown", 5),
+                         {"exit_code": -6, "signal": 9, "reason": "cxx", "limits": {"soft": 1, "hard": 2}})
+        self.assertIsNone(box.read_record("teardown", 4))
+        with box.acquire(1, timeout=1) as t:
+            self.assertEqual(t.alternative("command"), ("copy", {"src": 77, "dst": 0, "tag": ""}))
+            t.emplace("command", "info", {"limits": {"hard": 3}})
+            t.publish(0)
+        box.write_record("teardown", 6, {"exit_code": 12, "reason": "python", "limits": {"hard": 8}})
+        self.assertEqual(m.cxx_read(buf, 6), ("valid", 12, "python", 8, -3, None))
+        self.assertEqual(m.cxx_read(buf, 5)[0], "other_generation")
+        with box.acquire(0, timeout=1) as t:
+            t.emplace("command", "copy", {"src": 2**64 - 1})
+            t.publish(1)
+        self.assertEqual(m.cxx_read(buf, 6)[4:], (2, 2**64 - 1))
+
+
 class States(Clean):
     def test_state_is_an_int_enum_of_the_valid_states(self):
         import enum  # pylint: disable=import-outside-toplevel
