@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Round-trip latency between two fork()ed processes pinned to different
 // CPUs, over MAP_SHARED memory that the parent created, pre-faulted and
 // first-touched (descriptors and shared-memory names made before the fork),

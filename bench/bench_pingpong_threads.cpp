@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Round-trip latency between two threads pinned to different CPUs, through
 // one mailbox and through what people use instead, every variant taking
 // turns within one run (support/interleaved.hpp). Names:

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The cost of one ordered access when nobody else touches the line: the
 // library's state() and publish() against the same access hand-written with
 // std::atomic_ref and with fences. Names: uncontended/<access>/<variant>.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Cross-process wake-up latency and idle CPU cost of each wait policy.
 //
 //   BM_wakeup/<policy>     a parent and a fork()ed child ping-pong through one

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The core-to-core map: the round trip of one mailbox (8-byte payload, one
 // cache line) between every ordered pair of CPUs this process may use, two
 // threads pinned, the row's CPU the pinger and the column's the ponger. The

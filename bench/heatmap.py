@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The mailbox authors
 """Writes the gnuplot script that draws a core_matrix CSV as a heatmap, with
 each cell's round trip written in it.
 

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The mailbox authors
 """Summarises the Google Benchmark JSON files written by scripts/bench.sh.
 
 Writes summary.json (the results as data: "context", "results", "runs",

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The mailbox authors
 """Tests of bench/report.py on made-up Google Benchmark results: the verdicts
 of a full run and their absence in a --quick one, the layout table, the
 Python rows (bench_python.py --json, transport "python") and the markers of

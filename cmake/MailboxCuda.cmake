@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The mailbox authors
 # CUDA (issue 18, docs/cuda.md): included by the top-level CMakeLists.txt when
 # MAILBOX_BUILD_CUDA is on (the cuda preset). Finds nvcc (CUDACXX, PATH, or
 # /usr/local/cuda/bin) and adds tests/cuda: the PTX checks with their

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The mailbox authors
 # Installs the headers, a relocatable CMake package and a pkg-config file, so
 # that
 #   find_package(mailbox CONFIG REQUIRED)

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The mailbox authors
 # Warnings as errors for the project's own targets only: users of the
 # mailbox::mailbox target get none of these flags.
 add_library(mailbox_warnings INTERFACE)

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The mailbox authors
 # Runs one compile-fail case, as a CTest test:
 #   cmake -D MODE=fail|pass -D SOURCE=case.cpp -D COMMAND="compiler|flag|..." -P compile_check.cmake
 # MODE=fail: compiling with -DMAILBOX_COMPILE_FAIL must fail, and the

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The mailbox authors
 # Measures what a layout with many fields costs to compile, as a CTest test:
 #   cmake -D COMMAND="compiler|flag|..." -D SCRATCH=dir [-D FIELDS="30;120"] -P compile_cost.cmake
 # For each field count it writes a translation unit with a layout of that many

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The mailbox authors
 # Checks that a layout fingerprints the same on a 64- and a 32-bit build when
 # its offsets agree, as a CTest test (issue 8 item 17):
 #   cmake -D COMMAND="compiler|flag|..." -D SOURCE=width_layout.cpp -D SCRATCH=dir -P fingerprint_width.cmake

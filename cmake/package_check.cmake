@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The mailbox authors
 # Uses the library exactly as a downstream project would, as a CTest test:
 #   1. configures this source tree afresh with nothing but the toolchain, as a
 #      user's plain `cmake -S . -B b && cmake --build b && cmake --install b`,

@@ -1,6 +1,9 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The mailbox authors
 # Checks that the README shows code that is compiled and run, and figures the
 # benchmarks wrote:
-#   <!-- example: path/to/file -->  the next fenced block is that file, to the byte;
+#   <!-- example: path/to/file -->  the next fenced block is that file, to the byte,
+#                                   after its licence lines (SPDX and copyright);
 #   <!-- excerpt: path/to/file -->  the next fenced block is a run of whole lines of that file;
 #   the table rows between the bench-headline markers are rows of the full
 #   tables in docs/benchmarks.md (scripts/bench.sh --readme writes both).
@@ -38,6 +41,9 @@ foreach(marker IN LISTS markers)
   endif()
   file(READ "${SOURCE_DIR}/${path}" actual)
   if(kind STREQUAL "example")
+    # The licence lines every source file starts with are not worth a reader's time.
+    string(REGEX REPLACE "^(//|#) SPDX-License-Identifier: [^\n]*\n(//|#) Copyright [^\n]*\n" "" actual
+                         "${actual}")
     if(NOT shown STREQUAL actual)
       message(FATAL_ERROR "README.md shows a different ${path} than the file; copy the file into the README")
     endif()

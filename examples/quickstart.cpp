@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // A worker thread runs tasks that the main thread hands it through a mailbox.
 #include <mailbox/mailbox.hpp>
 

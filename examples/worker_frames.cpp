@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The library's motivating client, as a runnable example: a parent drives a
 // forked worker through three 64 KiB frames in one shared segment, frame 0
 // under the control protocol and frames 1 and 2 under the task protocol

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The motivating client's frame and protocols (examples/worker_frames.cpp;
 // tests/compile_fail/protocol_promotion_race.cpp shows the bug they rule
 // out): three 64 KiB frames in one segment, frame 0 under the control

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // A parent process and two worker processes, one mailbox each, in a named
 // shared-memory segment. Tasks go out, results or error text come back; a
 // worker killed on purpose in the middle of a task is reported as an error

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The mailbox authors
 # The main job: installs what is missing (Debian 12), builds the benchmarks in
 # Release, runs every benchmark executable, writes summary.json (described in
 # docs/benchmarks.md) and draws the table, the Markdown table and a plot of

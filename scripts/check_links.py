@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The mailbox authors
 """Checks the links mkdocs does not: anchors, and the README's links.
 
   scripts/check_links.py build/site README.md

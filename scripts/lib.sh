@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The mailbox authors
 # Shared by the quick-start scripts. Source it; it defines no commands of its
 # own and changes nothing until a function is called.
 

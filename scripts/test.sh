@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The mailbox authors
 # Runs every test: installs what is missing (Debian 12), then configures,
 # builds and tests each preset through `cmake --workflow`.
 #

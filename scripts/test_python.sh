@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The mailbox authors
 # The python suite of scripts/test.sh: builds the Python binding's tests
 # (tests/interop) for every interpreter from 3.9 to 3.13 that is present,
 # pyenv's and Debian's, and runs them with it; the examples (examples/python)

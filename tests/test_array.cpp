@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // mailbox::mailbox_array: n mailboxes at a cache-line stride in one region.
 #include <mailbox/array.hpp>
 #include <mailbox/mailbox.hpp>

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // mailbox::detail::builtin_atomic_ref, the fallback for standard libraries
 // without std::atomic_ref (libc++ before 19), checked on every toolchain:
 // each operation against its contract, and its constants against

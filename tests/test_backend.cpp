@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The backend a build compiled, checked against the one its preset says the
 // build must take (MAILBOX_EXPECTED_BACKEND): an AArch64 build without RCpc
 // takes LDAR, -march=armv8.3-a takes LDAPR, riscv64 and every ThreadSanitizer

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The messages for wrong names (detail/diagnostics.hpp): the edit distance,
 // the suggestion and the listing, checked as the types the compiler prints.
 // What the compilers actually print is checked by tests/compile_fail

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // mailbox::to_json: every member of the layout, with the offsets, sizes and
 // shapes the layout computed, and the fingerprint (interop/check_json.py
 // parses it; this checks the text from C++, without an interpreter).

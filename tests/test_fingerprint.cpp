@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Layout fingerprints and the region header that checks them.
 #include <mailbox/mailbox.hpp>
 

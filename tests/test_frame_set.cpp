@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // mailbox::frame_set: frames of one mailbox_array that run different
 // protocols over one layout, each started in its protocol's first state, its
 // endpoints typed by the frame's protocol (a compile error for a constant

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // No lost wake-ups: two processes hand a message back and forth through a
 // blocking mailbox, each sleeping whenever the other's publish has not
 // arrived yet (spin_then_block with spins = 0).

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The region header (format 2), the array forms of initialize/attach with a
 // header, mailbox::region, and what a process does with a region that
 // another version of the library made.

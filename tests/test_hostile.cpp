@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // A peer can write any bytes: unknown state values are reported, not cast to
 // an enum nobody declared, and text fields are read within their bounds.
 #include <mailbox/mailbox.hpp>

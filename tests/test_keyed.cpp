@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Keyed unions (mailbox::keyed): an alternative's fields only through its
 // key (alternative, emplace, visit), through the plain token and the
 // endpoint's; a key nobody declared selects nothing; the layout C's rules

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Layout offsets, sizes and field iteration, checked against what the C++
 // compiler itself lays out for an equivalent struct.
 #include <mailbox/mailbox.hpp>

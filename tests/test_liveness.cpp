@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Dead peers across processes: a worker SIGKILLed in the middle of a task,
 // and a parent SIGKILLed while its child waits. Each wait must end with
 // peer_gone instead of hanging. The detection latency is printed (the target

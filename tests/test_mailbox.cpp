@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The Mailbox view and its token: region checks, acquire/try_acquire, payload
 // access, and what happens to a token after publish.
 //

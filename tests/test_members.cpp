@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Struct fields by member (MAILBOX_DESCRIBE): paths "config.timeout_ms"
 // reach a member of a described struct through a token (plain and
 // endpoint), at the offset the compiler gave it; the description walks at

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Misuse the type system rejects in a way `requires` can see. Each negative
 // check is wrapped in a concept (a bare requires-expression outside a template
 // would be a hard error, not false) and has a positive twin, so a concept

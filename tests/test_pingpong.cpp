@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Handoffs between two threads and between two processes. On x86-64 these
 // show the protocol works and the compiler keeps the order; they are evidence
 // of hardware ordering only on a weakly ordered CPU (see docs/ordering.md).

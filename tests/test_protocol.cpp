@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Typed protocols: mailbox::protocol's rules and queries (per-owner edges,
 // flag rules, initial states, reachability), mailbox::endpoint's tokens
 // (views, next states, narrowing, abandon, terminal states), its flags and

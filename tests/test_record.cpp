@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Committed records (mailbox::record): a reader gets a whole write of the
 // generation it asks for, or "unknown" with the reason, never a torn value:
 // with the writer stopped before each of its stores in turn, with a writer

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // shared_segment: named POSIX segments and anonymous MAP_SHARED regions, and
 // the errors they report (operation, name and the system's reason).
 #include <mailbox/mailbox.hpp>

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // mailbox::state_on_own_cache_line: the state word alone on its cache line,
 // the computed offsets after it starting on the next line.
 #include <mailbox/mailbox.hpp>

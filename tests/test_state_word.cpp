@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The state word: values survive the round trip through the backend's store
 // and load, whatever their sign and width, and nothing next to it is touched.
 #include <mailbox/mailbox.hpp>

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Mailbox::try_transition: one compare-and-swap on the state word, for a
 // state that two parties may leave; with blocking_waiters it must move a word
 // that carries a sleeper's mark, and wake the sleeper.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Waiting with a policy and a deadline, in one process: the wait ends with a
 // token when the state comes, and with an error (never a hang) when it does
 // not.

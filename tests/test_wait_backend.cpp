@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The wait backend a build compiled, checked against the one its preset
 // says it must take (MAILBOX_EXPECTED_WAIT_BACKEND): the no-futex preset
 // defines MAILBOX_FORCE_PORTABLE_WAIT, and if that stopped choosing the

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Processes built with different wait backends sharing one blocking
 // mailbox: the futex backend (a sleeper marks the word and sleeps in
 // FUTEX_WAIT; publish wakes marked sleepers) and the portable one (a sleeper

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The example's frame (examples/worker_protocol.hpp) as a peer in another
 // language sees it: the keyed sub-commands and the teardown record at the
 // offsets C's rules give, found through the run-time descriptions a binding

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Host <-> device round trips (issue 18), GPU only: a host thread sends a
 // request and waits for the device's reply, four ways.
 //

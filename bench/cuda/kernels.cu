@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // bench_cuda's device side: the library's mailbox in a persistent kernel,
 // the same by hand with volatile and __threadfence_system(), and a kernel
 // launched per task.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The device side of bench_cuda's round trips (kernels.cu, built by nvcc):
 // what the host launches, in plain C++ declarations.
 #pragma once

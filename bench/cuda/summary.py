@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The mailbox authors
 """Turns bench_cuda's Google Benchmark JSON into summary.json's rows.
 
   summary.py bench_cuda.json --out cuda.json

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The mailbox authors
 """What the Python side of a mailbox costs, against the way a Python peer
 reaches shared memory without the binding: struct.pack_into / unpack_from
 for the fields and a small native helper for the state word's acquire-load

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The way the client's Python side reaches shared memory today, as a
 // benchmark baseline: a small C library called through ctypes, one call per
 // state word access (acquire-load, release-store). Payload fields go through

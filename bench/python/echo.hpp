@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The mailboxes of the Python benchmark: Echo, bounced between a client
 // (Python through the binding, Python through struct + ctypes, or C++) and a
 // C++ echo process, four fields, one of them an array, every word answered;

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The Python module of the benchmark (the bare C API): Echo and Page; and,
 // as the baseline, the native helper a Python peer without the binding
 // calls for its state word: load_acquire_u32(address) and

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The C++ side of the Python round-trip benchmark.
 //
 //   echo_peer echo SEGMENT [CPU]

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The ways two parties can hand a payload back and forth, each over a region
 // of memory it does not own (a local buffer for threads, a MAP_SHARED mapping
 // for processes). Every channel runs the same request/reply: the pinger writes

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // What every benchmark executable shares: CPU pinning, the context written
 // into the results (backend, CPU model, compiler, pinning), a failure count
 // that becomes the exit status, and the main function.

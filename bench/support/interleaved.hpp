@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Every variant of one transport and payload measured in one run, taking
 // turns in short blocks: a slow spell of the machine (a neighbour's load, the
 // hypervisor moving a vCPU), which lasts far longer than a block, slows them

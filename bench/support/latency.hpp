@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // A round-trip latency histogram: one clock reading per round trip, the
 // difference from the previous one counted in a log-linear bucket of clock
 // ticks: exact below 512 ticks and within 0.4 % above, in a fixed 120 KiB

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // What users would pick instead of a mailbox, each running the same
 // request/reply as the channels in channels.hpp (see there for the
 // interface): every payload byte written by the sender and checked by the

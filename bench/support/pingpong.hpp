@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The ping-pong drivers shared by the thread and process benchmarks: they
 // make the memory, start the other side, and run a Protocol (see
 // interleaved.hpp) over it:

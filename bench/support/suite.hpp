@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Registers the ping-pong suite for one transport (two threads, or two
 // processes): per payload size, one benchmark in which every variant the
 // transport supports takes turns (interleaved.hpp), so both executables

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The mailbox authors
 # AArch64 Linux with clang++ --target=aarch64-linux-gnu, against Debian's
 # AArch64 libstdc++ and glibc (from g++-aarch64-linux-gnu, which clang finds
 # under /usr/lib/gcc-cross); tests run under qemu-aarch64 (Debian qemu-user).

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The mailbox authors
 # AArch64 Linux with Debian's g++-aarch64-linux-gnu; tests run under
 # qemu-aarch64 (Debian qemu-user). Pass -march through CMAKE_CXX_FLAGS, e.g.
 # -march=armv8.3-a for the LDAPR path.

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The mailbox authors
 # Shared by the Debian cross toolchains in this directory: set
 # MAILBOX_CROSS_TRIPLE (e.g. aarch64-linux-gnu) and MAILBOX_CROSS_PROCESSOR,
 # and MAILBOX_CROSS_COMPILER to clang for clang (default: the triple's g++),

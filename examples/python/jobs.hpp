@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The one declaration of the example's mailbox, shared by the C++ parent and
 // the Python extension module: nobody writes an offset by hand.
 #pragma once

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The Python extension module `jobs`: the Job layout and the Op enum, from
 // their C++ declarations, with the CPython C API alone (no pybind11 needed).
 // Built by this directory's CMakeLists.txt.

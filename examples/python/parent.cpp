@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The C++ parent of the Python worker example: parent PYTHON WORKER_PY.
 // Creates a region by name, starts the Python worker, which opens it by that
 // name, sends it three jobs (the last one fails on purpose) and prints what

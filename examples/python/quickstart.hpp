@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The quick start's mailbox, declared once for C++ and Python.
 #pragma once
 

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The Python module `quickstart`: the Square layout as quickstart.Square.
 #include <mailbox/python.hpp>
 

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // A C++ parent hands numbers to a Python worker, which squares them:
 //   quickstart_parent python3 quickstart_worker.py
 #include <spawn.h>

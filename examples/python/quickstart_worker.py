@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The mailbox authors
 """The quick start's Python worker: squares what the C++ parent sends."""
 import sys
 

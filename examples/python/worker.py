@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The mailbox authors
 """A Python worker for the Job mailbox: python3 worker.py NAME.
 
 Copy it as the start of your own. It opens the region NAME that a C++ parent

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Which ordering and wait backends this translation unit compiles, in macros
 // only, and the inline namespace named after them that every mailbox entity
 // lives in.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Includes the ordering backend that abi.hpp chose (abi.hpp is the one place
 // that looks at the target) and names it for tests and benchmarks.
 #pragma once

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // mailbox::mailbox_array<Layout>: n mailboxes of one layout side by side in
 // one region (one shared segment for several frames), each on cache lines of
 // its own; mailbox_array<Layout, mailbox::paired_line_stride> on pairs of

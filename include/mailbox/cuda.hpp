@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // CUDA: the same mailbox::Mailbox<Layout> and token in __device__ code, and
 // host-side helpers for regions both a kernel and the host reach. Not
 // included by <mailbox/mailbox.hpp>.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // What a payload type is, as constexpr data that code walks at run time
 // without a template per type: mailbox::description_of<T> gives a field's
 // kind, size, alignment and array shape, and for the payload structures of

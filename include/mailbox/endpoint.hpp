@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // mailbox::endpoint<Protocol, "role">: one role's side of a protocol over a
 // Mailbox. It acquires only the states the role owns alone, its tokens
 // (endpoint_token.hpp) reach only the fields the state's views allow and

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // mailbox::endpoint_token<Protocol, "role", S...>: the token an endpoint
 // (endpoint.hpp) hands out for one state, or for several (acquire_any). It
 // wraps a Mailbox token and puts the protocol's checks in front of its

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // A layout described as JSON, for code in languages without bindings (and for
 // tools that check another language's hand-written offsets against ours):
 // every member's name, role, offset, size, alignment, element kind and array

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The members a layout places: payload fields and the state word, what the
 // layout knows of each (field_info), and the rules their types follow.
 #pragma once

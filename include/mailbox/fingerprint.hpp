@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Layout fingerprints; initialising and attaching to a region with a header
 // (header.hpp) that lets the attaching side check it was built with the same
 // layout as the side that initialised the region; the layout as C #defines.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // mailbox::fixed_string<N>: a string usable as a template argument, the way
 // every name of a layout, protocol and role is spelled: field<"error", int>.
 #pragma once

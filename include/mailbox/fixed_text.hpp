@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // mailbox::fixed_text<N>: a copy of a char[N] field's text, made in one read,
 // with no allocation. The copy is the caller's: the peer's later writes to the
 // field cannot change it while it is being read.

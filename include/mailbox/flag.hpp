@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // mailbox::flag<"name", T>: an atomic word of a layout outside the token
 // discipline (Mailbox::raise, is_raised, clear).
 #pragma once

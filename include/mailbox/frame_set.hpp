@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // mailbox::frame_set<frames<P1, n1>, frames<P2, n2>, ...>: the mailboxes of
 // one mailbox_array, in groups that run different protocols over one layout
 // (a control frame and task frames):

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The region header: 64 bytes in front of a region's mailboxes that say what
 // the region holds (which layout, which protocol, how many mailboxes, how far
 // apart) and which library wrote it, so that a process attaching to a region

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // mailbox::keyed<"key", Key, alternative...>: a discriminated union selected
 // by the value of a key word, each alternative with its own fields. It is a
 // type: a field of it sits anywhere a field may (a common field, a field of

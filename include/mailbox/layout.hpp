@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Compile-time description of a mailbox's memory: one state word and the
 // payload fields around it, with offsets computed by C struct rules or pinned
 // and verified.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The options of a layout besides its members: total_size<N>,
 // valid_states<...> and blocking_waiters.
 #pragma once

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Describes a trivially copyable struct's members once, so that a layout's
 // token reads and writes them by name ("config.timeout_ms"), and to_json,
 // c_definitions, the fingerprint and the language bindings see every

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // mailbox::overlay<"name", field...>: alternative views of the same bytes of a
 // layout, chosen by the state.
 #pragma once

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // mailbox::protocol<Layout, clauses...>: the state machine a layout's peers
 // follow, written down once so the compiler can check every step: who owns
 // each state (may acquire it and publish the next one), which of the

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The clauses a mailbox::protocol is written in (protocol.hpp), and how the
 // protocol reads them:
 //

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // mailbox::to_dot<Protocol>(): a protocol as a Graphviz digraph.
 #pragma once
 

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // mailbox for Python: a layout's Python classes, made from its one C++
 // declaration with the CPython C API, so that an extension module written
 // with the bare C API, nanobind or pybind11 can add them. Every state word

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // mailbox::record<"name", T>: a committed record inside a layout, for a
 // writer that may die in the middle of writing it (a child killed by
 // SIGKILL while it writes its teardown report). It is a second ordered

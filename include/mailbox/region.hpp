@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // mailbox::region<Layout, UserVersion>: `count` mailboxes of one layout in one
 // shared segment, behind a header (header.hpp) that records the layout's
 // fingerprint, the protocol's, the count and the stride. The one format a

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // mailbox::shared_segment: an RAII owner of a shared mapping to put mailboxes
 // in, either a named POSIX segment (shm_open + ftruncate + mmap MAP_SHARED)
 // that unrelated processes open by name, or an anonymous MAP_SHARED region

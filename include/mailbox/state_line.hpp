@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // mailbox::state_on_own_cache_line: a layout option that gives the state word
 // a cache line of its own.
 //

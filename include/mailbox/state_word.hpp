@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The two accesses the state word ever gets (acquire-load, release-store),
 // and the blocking-aware publish of a layout with blocking_waiters.
 #pragma once

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // mailbox::token<Layout>: exclusive access to a mailbox's payload, from the
 // acquire-load that saw the expected state to the release-store (publish)
 // that hands the payload over. Only a Mailbox makes one.

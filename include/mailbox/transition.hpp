@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // mailbox::transition_result<State>: what Mailbox::try_transition and
 // endpoint::try_transition report. Converts to bool (whether this call moved
 // the state), so `if (box.try_transition(a, b))` reads as before; found()

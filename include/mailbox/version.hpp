@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The library's version, for code that must know which mailbox it was built
 // against (region headers record it; docs/compatibility.md says what each
 // part of it promises). CMake's project version and these macros agree: a

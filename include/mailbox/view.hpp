@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // mailbox::Mailbox<Layout>: a typed view over a block of memory holding a
 // payload and one state word, where the payload is reachable only through a
 // token that an acquire-load produced and a release-store consumes.

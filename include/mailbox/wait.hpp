@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Waiting for a state with a policy (spin, spin-then-yield, spin-then-block),
 // a deadline and a peer-liveness check, so that a dead or silent peer ends
 // the wait with an error instead of a hang. How spin_then_block sleeps is the

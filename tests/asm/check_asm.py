@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The mailbox authors
 """Instruction-level checks of the mailbox protocol, run as CTest tests.
 
 Compiles a source file that defines mailbox_send, mailbox_receive and

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The send/receive steps of library.cpp written through a protocol endpoint:
 // check_asm.py holds them to the same rules and the same instruction count as
 // handwritten.cpp, so the protocol's checks cost nothing at run time.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The same three steps written by hand with std::atomic_ref, as a careful
 // programmer would without the library: the zero-overhead reference. Built
 // with -DCONTROL_<name>, it becomes one of the deliberately broken variants

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The send/receive steps written with the public API only. check_asm.py
 // disassembles these and compares them with handwritten.cpp.
 #include <mailbox/mailbox.hpp>

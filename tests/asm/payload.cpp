@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The send/receive steps through a keyed union whose alternative holds a
 // described struct (keyed.hpp, members.hpp): emplace, alternative and paths
 // such as "pair.words". check_asm.py holds them to every ordering rule and

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // payload.cpp's steps written by hand: the key and the struct's members at
 // the offsets C gives them, the state word with std::atomic_ref. The
 // zero-overhead reference of the keyed union and member paths.

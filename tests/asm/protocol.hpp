@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The protocol the instruction checks disassemble: one writer step and two
 // reader steps over a layout whose state word sits alone at offset 64, so that
 // on x86-64 (where the state access is a plain MOV) the checker can tell it

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The compare-and-transition step with the public API: Mailbox::try_transition
 // and the same through a protocol endpoint. check_asm.py --kind transition
 // checks that each is one CAS (acq_rel) with no fence and no call.

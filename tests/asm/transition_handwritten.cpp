@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The compare-and-transition step written with std::atomic_ref, the twin of
 // transition.cpp, and (with -DCONTROL_<name>) the broken variants that prove
 // each rule of check_asm.py --kind transition can fail. The twin is built

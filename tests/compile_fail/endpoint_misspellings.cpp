@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Compile-fail case: built with MAILBOX_COMPILE_FAIL it must fail with the
 // messages below; built without, the corrected twin must compile. An
 // endpoint names a misspelled role with the closest role of the protocol;

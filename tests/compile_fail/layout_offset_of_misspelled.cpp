@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Compile-fail case: built with MAILBOX_COMPILE_FAIL it must fail with the
 // message below; built without, the corrected twin must compile. offset_of
 // and type_of reach every member (the state word and flags too), and the

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Compile-fail case: built with MAILBOX_COMPILE_FAIL it must fail with the
 // message below; built without, the corrected twin must compile.
 // A described struct's member may not be a pointer: it means nothing in

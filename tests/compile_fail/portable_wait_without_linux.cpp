@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Compile-fail case: where __linux__ is not defined (macOS, the BSDs), the
 // umbrella header takes the portable wait backend, which must compile with
 // no Linux header and no system-call numbers, and keep the umbrella's

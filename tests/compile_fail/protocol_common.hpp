@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The layout and protocol the protocol_*.cpp compile-fail cases share: a
 // worker frame with a control and a task overlay, three flags (two with flag
 // rules, one free), a shared state left by per-owner edges and a terminal

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Compile-fail case: the mailbox headers must not pull <signal.h> or
 // <sys/wait.h> into a user's file, whose macros (si_pid, sa_handler, ...)
 // break ordinary member names. The twin, which includes only the umbrella

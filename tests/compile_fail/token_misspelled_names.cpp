@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Compile-fail case: built with MAILBOX_COMPILE_FAIL it must fail with the
 // messages below; built without, the corrected twin must compile. Each token
 // accessor, and the free get/span, names the misspelled field and the

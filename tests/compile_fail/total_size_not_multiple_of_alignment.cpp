@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Compile-fail case: built with MAILBOX_COMPILE_FAIL it must fail with the
 // message below; built without, the corrected twin must compile.
 // A 20-byte layout with an 8-byte field: the second mailbox of an array

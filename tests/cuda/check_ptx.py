@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The mailbox authors
 """PTX-level checks of the mailbox protocol in CUDA device code, run as CTest
 tests: the counterpart of tests/asm/check_asm.py for nvcc.
 

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // One layout with compiler-extension types, fingerprinted in a TU built as
 // -std=c++20 and in one built as -std=gnu++20 (tests/CMakeLists.txt builds
 // this file twice, naming the function after the mode). libstdc++ calls

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Fingerprints on a 64- and a 32-bit build (cmake/fingerprint_width.cmake):
 // built natively, it prints the fingerprints of two layouts; built with -m32
 // and those figures as macros, it checks at compile time that the portable

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // libFuzzer target: the receiving side of a mailbox over a region whose every
 // byte a hostile or broken peer chose. Checks the header, reads the state
 // (checked), waits with a policy and an expired deadline, and reads every

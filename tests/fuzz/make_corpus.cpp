@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Writes the seed corpus of fuzz_receiver into the directory given: regions a
 // well-behaved peer leaves behind, and a few that broken peers do. Run by hand
 // after changing the layout: `make_corpus tests/fuzz/corpus`.

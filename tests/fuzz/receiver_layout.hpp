@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The layout the fuzz target receives, shared with the corpus generator.
 #pragma once
 

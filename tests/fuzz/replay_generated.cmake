@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The mailbox authors
 # cmake -DGENERATOR=make_corpus -DTARGET=fuzz_receiver -DDIRECTORY=dir -P replay_generated.cmake
 # Writes a fresh corpus with the generator, then replays it through the target.
 file(REMOVE_RECURSE "${DIRECTORY}")

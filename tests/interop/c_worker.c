@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 /* A C peer of the handoff test, compiled by the C compiler against the
  * header that layout_export generates from the C++ declaration (no offset
  * typed by hand): c_worker SEGMENT COUNT. Attaches to the named segment a

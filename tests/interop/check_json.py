@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The mailbox authors
 """Checks mailbox::to_json against mailbox::c_definitions, two independent
 writers of one C++ declaration: check_json.py [EMULATOR...] LAYOUT_EXPORT. Parses the JSON
 (json.loads must accept it) and the C #defines, and compares every field's

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The mailbox authors
 """What each side of the handoff tests writes for message n (the C++ side
 computes the same in handoff_layout.hpp)."""
 

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The layout the Python tests hand back and forth: one field of every kind
 // the bindings convert, so that a handoff checks every conversion in both
 // directions, and what each side writes for message n.

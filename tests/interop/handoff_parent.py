@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The mailbox authors
 """The Python parent of the C++-worker handoff test:
 handoff_parent.py COUNT HANDOFF_PEER... Creates a region by name, starts
 `HANDOFF_PEER... work NAME` (the command may start with an emulator), hands

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The C++ side of the cross-language handoff tests.
 //
 //   handoff_peer serve COUNT COMMAND [ARG...]

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The mailbox authors
 """The Python worker of the C++-parent handoff test:
 handoff_worker.py NAME COUNT. Opens the region NAME that the C++ parent
 created, answers every task_ready until shutdown, checking every field of

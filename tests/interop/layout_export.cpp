@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Writes the Handoff layout for another language, from its one C++
 // declaration: `layout_export json` prints mailbox::to_json, `layout_export c`
 // the C header a C peer compiles against (mailbox::c_definitions, plus the

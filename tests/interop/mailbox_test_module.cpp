@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The extension module the Python tests import, written with the bare
 // CPython C API (no pybind11): the test layouts added with
 // mailbox::python::add_layout and add_endpoint. Built twice: as

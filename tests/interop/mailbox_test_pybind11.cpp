@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The pybind11 adapter: bind_layout and bind_endpoint in a pybind11 module,
 // next to pybind11's own classes. Built where Debian's pybind11 supports the
 // interpreter.

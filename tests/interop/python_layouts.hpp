@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The layouts of the Python binding's tests besides the handoff's: a frame
 // with overlays, flags and a protocol; a field too large for any stack; a
 // field of every shape; an integer state word.

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The mailbox authors
 """mailbox::python::add_layout and add_endpoint as Python sees them: the
 classes' attributes and Name.State, mailboxes over buffers, conversions and
 their errors, tokens (with, abandon, warnings, views), waits (timeouts,

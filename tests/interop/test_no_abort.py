@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The mailbox authors
 """What a Python program does must never kill its interpreter with abort()
 or a crash, however the extension module was built. Each case runs in a
 child interpreter (an abort would otherwise take the test runner with it),

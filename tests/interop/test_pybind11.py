@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The mailbox authors
 """bind_layout and bind_endpoint, the pybind11 conveniences over add_layout
 and add_endpoint: the classes they add work as the C API's do, beside the
 module's own pybind11 functions."""

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The mailbox authors
 """Regions: Name.create, Name.open and Name.anonymous (mailbox::region's
 format, so that C++ opens them too: handoff_peer and examples/python do),
 their lifetime (with, close, the creator's unlink, no resource tracker),

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The mailbox authors
 """Keeps the litmus record honest, as a CTest test.
 
 Checks that every test named in kinds.txt has a .litmus file whose stated

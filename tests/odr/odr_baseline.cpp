@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Issue 8 item 15: a program linking a TU built with -march=armv8.3-a (LDAPR)
 // and one built for baseline armv8-a (LDAR) must run the baseline code on a
 // core without RCpc. Both TUs instantiate the same Mailbox<Message> members;

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Built with -march=armv8.2-a: the wait's compare-and-swap is CASA (LSE).
 #include "odr_lse.hpp"
 

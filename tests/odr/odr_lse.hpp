@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The layout both translation units of the LSE test use: a blocking layout,
 // whose wait marks the state word with a compare-and-swap (CASA with LSE,
 // an LDXR/STXR loop or libgcc's run-time check without).

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // A program linking a TU built with -march=armv8.2-a (LSE: the blocking
 // wait's compare-and-swap is one CASA) and one built for baseline armv8-a
 // (an exclusive loop, or libgcc's call that checks for LSE at run time) must

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The layout both translation units of the ODR test use: the same type, so
 // both instantiate the same Mailbox<Message> members and wait loops.
 #pragma once

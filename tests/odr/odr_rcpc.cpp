@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Built with -march=armv8.3-a: the library's acquire loads are LDAPR here.
 #include "odr_message.hpp"
 

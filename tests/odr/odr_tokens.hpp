@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The layout both translation units of the debug-token test use, and the
 // step each runs: assigning one live token over another, which drops the
 // token assigned over. A release build (MAILBOX_DEBUG_TOKENS=0) allows it

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // A program linking a debug TU (MAILBOX_DEBUG_TOKENS=1, the default without
 // NDEBUG) and a release TU (MAILBOX_DEBUG_TOKENS=0) must run each TU's own
 // token code: at -O0 both keep the token's move assignment out of line, one

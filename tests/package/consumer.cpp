@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // A downstream program, built against the installed package or through
 // add_subdirectory; it exits 0 only if a handoff went through.
 #include <mailbox/mailbox.hpp>

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The mailbox authors
 """Holds mailbox::to_json's nested description of the payload structures
 against mailbox::c_definitions, two independent writers of one C++
 declaration: check_payload_json.py [EMULATOR...] PAYLOAD_EXPORT. From the

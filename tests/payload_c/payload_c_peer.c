@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 /* The C peer of the payload structures (payload_export.cpp starts it):
  * payload_c_peer SEGMENT ROUNDS. Its own C structs must sit at the offsets
  * the generated header gives (checked at compile time below); at run time

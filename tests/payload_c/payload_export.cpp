@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The C side of the payload structures: a C peer compiled against the
 // header this program generates from payload_frame.hpp checks, at compile
 // time, that its own C structs sit at the exported offsets, and at run time

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // A Relacy model of the blocking wake-up protocol of layouts that declare
 // mailbox::blocking_waiters (include/mailbox/view.hpp: Mailbox::block_on and
 // detail::publish_blocking_state), checked under the C++ memory model with

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Catch2 v2 (Debian's package) and v3 name their headers differently.
 #pragma once
 

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Test helpers: run a piece of a test in a fork()ed child with its stderr
 // captured, for checks that the library aborts with a message (an abort in
 // the test process itself would stop the whole run).

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The worker frame of the motivating client (docs/protocol.md) at its real
 // offsets: a 64 KiB frame with a control and a task overlay over the same
 // bytes, two sticky flags and a trailing error message. CallConfig and Lease

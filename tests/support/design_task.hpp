@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The task layout the library was designed around, with its pinned offset and pinned
 // size, shared by the tests that exercise that exact shape.
 #pragma once

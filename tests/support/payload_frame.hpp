@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // A frame with every payload structure: a packed config described by
 // member, a control overlay holding a keyed union of commands (one with a
 // result struct, one group reserved for a downstream project's commands),

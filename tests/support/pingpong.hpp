@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // A two-party ping-pong whose payload spans several cache lines and carries
 // the sequence number in every word, so a payload read that overtakes the
 // state word shows up as a word with the wrong number.

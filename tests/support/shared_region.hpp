@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Test helpers: aligned in-process storage, and an anonymous MAP_SHARED
 // mapping that a fork()ed child shares with its parent.
 #pragma once

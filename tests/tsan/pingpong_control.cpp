@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The TSan negative control and its twin: the same two-thread ping-pong as
 // tests/support/pingpong.hpp, written with std::atomic_ref by hand so that the
 // state word's memory order is the only thing the two builds change.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // mixed::MAILBOX_MIXED_SIDE (futex_side or portable_side): see sides.hpp.
 #include "sides.hpp"
 

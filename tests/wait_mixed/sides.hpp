@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // One side of a mailbox shared by processes built with different wait
 // backends. side.cpp is compiled twice into one test program: as
 // mixed::futex_side with the build's default (the futex backend) and as

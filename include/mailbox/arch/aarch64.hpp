@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // AArch64: STLR is a release store, LDAR an acquire load, and a message passed
 // with an STLR/LDAR (or STLR/LDAPR) pair cannot be reordered: see
 // tests/litmus. A plain STR/LDR pair can, which is the bug this library exists

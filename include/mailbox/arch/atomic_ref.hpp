@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // mailbox::detail::atomic_ref<T>: std::atomic_ref where the standard library
 // has it, otherwise the same operations on the compiler's __atomic builtins.
 //

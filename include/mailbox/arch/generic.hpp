@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Every other architecture, and every build under ThreadSanitizer (which
 // cannot see inline asm): std::atomic_ref with acquire/release, whatever the
 // compiler makes of it.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // x86-64: TSO already orders a plain load before later loads and a plain
 // store after earlier stores, so acquire and release are a single MOV. Only
 // the compiler may reorder, and the "memory" clobber stops it. No LOCK, XCHG

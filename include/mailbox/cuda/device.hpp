@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // What device code gets beyond the Mailbox and token it shares with the host:
 // a bounded acquire, and the region header's check on the device side.
 #pragma once

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The PTX instructions a mailbox's device side is made of: an acquire-load
 // and a release-store of the state word (and of flags), a compare-and-swap
 // for try_transition, and nothing else. Written as inline PTX rather than

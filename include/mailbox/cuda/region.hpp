@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Host-side helpers that allocate a region of mailboxes both a kernel and
 // the host can reach: mapped pinned host memory for system scope (a kernel
 // and a host thread), device memory for GPU scope (block to block). Each

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The scope of a mailbox's state word in CUDA device code, and
 // cuda::gpu_scope<Layout>, the same layout with GPU scope. Plain C++: the
 // host helpers (region.hpp) use it in files that g++ compiles too.

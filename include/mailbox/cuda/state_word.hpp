@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The device forms of the accesses a mailbox makes to its state word and
 // flags (state_word.hpp, view.hpp and token.hpp call them from their
 // __CUDA_ARCH__ branches): the same acquire-load, release-store and

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // FNV-1a mixing for fingerprints, and the hash of a type description: what
 // the layout fingerprint adds for described structs, keyed unions and
 // committed records, and what a record's schema number is made of.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // What the compiler prints when a name is wrong: a field, flag, overlay or
 // role that the layout or protocol does not have is reported with the name
 // as readable text and the closest existing name ("did you mean"), found by

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // How a layout mistake names the member it is about: the templates whose
 // static_asserts report it, instantiated for the offending member only.
 #pragma once

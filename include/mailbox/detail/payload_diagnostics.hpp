@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // How a mistake in a payload structure (a described struct, a keyed union, a
 // committed record) names what it is about: each check reports from inside
 // a template instantiated for the offending member, key or alternative only,

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The rules every payload type follows, wherever it sits: a field of a
 // layout, a member of a described struct, a field of a keyed union's
 // alternative, a committed record's body. A peer can store any bytes, so a

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The whole-protocol checks of mailbox::protocol (protocol.hpp), run once the
 // protocol class is complete (its constexpr queries are usable only then),
 // when the protocol is first used: endpoint, to_dot, protocol_fingerprint,

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The few Linux system calls the waiting code makes (futex, waitid, kill,
 // pidfd_open, ppoll, fcntl), made through syscall() from <unistd.h> with the
 // ABI's numbers and constants defined here.

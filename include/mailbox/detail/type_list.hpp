@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Lists of types and the few operations the layout needs on them.
 #pragma once
 

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // A mailbox as Python holds it (an instance of the layout's class, Name):
 // the state word's acquire-load, tokens (try_acquire, acquire, acquire_any),
 // flags and compare-and-swap transitions, and the waits, which release the

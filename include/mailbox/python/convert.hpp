@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Conversions between Python values and a member's bytes, driven by its
 // field_desc (describe.hpp): no template per field or per user type.
 //

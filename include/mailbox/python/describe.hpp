@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // What Python needs to know of each member of a layout, as data: where it
 // is, what one element is and how many there are. Made once, at compile
 // time, from the layout's declaration; everything after that (conversions,

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // add_endpoint<Protocol, "role", Version>(module, "Name"): one role of a
 // protocol as a Python class. Made over a mailbox of the protocol's layout,
 // it makes at run time the checks mailbox::endpoint makes at compile time

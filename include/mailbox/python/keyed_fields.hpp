@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Keyed unions (mailbox::keyed) through a token, as the C++ token reaches
 // them: the key read as it is, an alternative's fields only under the key
 // that selects it, and emplace() setting an alternative and its key in one

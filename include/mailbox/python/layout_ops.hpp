@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The one part of the binding made per layout: a table of functions that
 // call the library's Mailbox and token for that layout (acquire-load,
 // release-store, waits, compare-and-swap, flags, headers). Everything else

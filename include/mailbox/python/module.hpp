@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // add_layout<Layout, Version>(module, "Name"): the layout's Python classes
 // (Name, Name.Token, Name.Region, Name.State) made with the CPython C API
 // and added to any module: one written with the bare C API, nanobind

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The few CPython C API helpers the binding is built from: an owned
 // reference, raising an exception with a message, argument parsing for
 // vectorcall methods, and turning a C++ exception into a Python one at the

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The Python objects of a bound layout, as C structs, and what ties them
 // together: a region (the memory: a mapped segment or a user's buffer), its
 // mailboxes (Name instances), their tokens, and the memoryviews of a

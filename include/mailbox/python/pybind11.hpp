@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // bind_layout and bind_endpoint: add_layout and add_endpoint for a pybind11
 // module, throwing pybind11::error_already_set where they return -1.
 // <mailbox/python.hpp> includes this header when pybind11 was included

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Committed records (mailbox::record) from Python, on the mailbox object
 // and without a token, as Mailbox::write_record, read_record and
 // clear_record are in C++: the record protocol of record.hpp on raw bytes

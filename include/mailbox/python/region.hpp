@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Regions: `count` mailboxes of one layout in one mapping, with the region
 // header (fingerprint, count, stride) in front, made by the library's
 // mailbox::region, so that a C++ peer creates or opens the same region by

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Name.create, Name.open and Name.anonymous: regions made by the library's
 // mailbox::region<Layout, Version> (region.hpp), so that a C++ process and a
 // Python one create or open the same region by name. Nothing here registers

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // A protocol's rules as data (protocol.hpp's constexpr queries, read once),
 // and the run-time checks an endpoint's Python objects make with them:
 // where mailbox::endpoint does not compile, Python gets a ProtocolError

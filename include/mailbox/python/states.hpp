@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // States between Python and the state word: Name.State, an enum.IntEnum
 // made from the layout's valid states and named after their enumerators;
 // ints accepted wherever a state is; a value nobody declared read back as a

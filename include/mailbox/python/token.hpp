@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Name.Token: exclusive access to a mailbox's payload, from the acquire
 // that saw the state to publish() or abandon(). It holds the library's C++
 // token and reaches the payload at the layout's offsets only while that

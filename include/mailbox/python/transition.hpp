@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Name.Transition: what try_transition(from_state, to_state) reports, as
 // mailbox::transition_result does in C++. It is true when this call moved
 // the state, so `if box.try_transition(a, b):` reads as a bool; .found is

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The portable wait backend's schedule between looks at the state word: a
 // few yields, then sleeps that double from a short first one up to a cap.
 // Plain C++ with no system calls, so every build can test it.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The futex wait backend (Linux; abi.hpp chooses it, wait.hpp includes it).
 // A sleeper of spin_then_block sets the state word's top bit ("a waiter
 // sleeps here") and sleeps in FUTEX_WAIT on the word; publish() exchanges

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The portable wait backend: any POSIX system, and Linux when
 // MAILBOX_FORCE_PORTABLE_WAIT is defined (abi.hpp chooses it, wait.hpp
 // includes it). Nothing here is Linux's: <unistd.h> and the C++ library.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // A host thread asleep in FUTEX_WAIT (blocking_waiters, spin_then_block)
 // waits for a wake-up that device code cannot send: such a layout is not
 // shared with kernels.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Mapped host memory is shared with host threads, which a GPU-scope state
 // word does not order for: cuda::gpu_scope<...> belongs in device memory.
 #include <mailbox/cuda.hpp>

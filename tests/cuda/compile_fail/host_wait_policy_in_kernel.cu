@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The host's wait policies (spin, spin_then_yield, spin_then_block, with a
 // deadline) need a clock, a scheduler and futexes: not in device code. The
 // device's bounded wait is cuda::acquire_for.

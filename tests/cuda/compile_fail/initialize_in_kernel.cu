@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Mailbox::initialize zeroes and prepares a region: host code does that
 // (cuda::mapped_region, cuda::device_region); a kernel only views it.
 #include <mailbox/cuda.hpp>

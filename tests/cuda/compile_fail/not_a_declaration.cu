@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Under nvcc the layout recognises its declarations by their members (its
 // front end cannot match field<"name", T> in a partial specialisation): it
 // still refuses anything else, and its twin, with every kind of declaration,

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The state word is reachable only through acquire and publish, never as a
 // payload field, in device code as on the host.
 #include <mailbox/cuda.hpp>

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // A token reaches only the layout's payload fields, in device code as on the
 // host: a name the layout lacks does not compile.
 #include <mailbox/cuda.hpp>

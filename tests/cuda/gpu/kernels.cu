@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The GPU tests' kernels: the library's own device path (Mailbox, token,
 // mailbox_array, cuda::acquire_for, cuda::attach_array_with_header) in persistent
 // kernels that the host, or another block, hands messages to.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The GPU tests' layout and the launchers of their kernels (kernels.cu,
 // which nvcc compiles); the tests themselves are plain C++ (g++) against the
 // host side of <mailbox/cuda.hpp>.

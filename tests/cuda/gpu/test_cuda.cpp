@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // GPU tests (issue 18): a kernel and host threads, or two blocks, hand
 // messages through the library's mailboxes, every payload word carrying the
 // sequence number. Built everywhere; each test prints "no CUDA device" and

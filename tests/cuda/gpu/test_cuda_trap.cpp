@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // Misuse in device code traps with the library's message (issue 18): the
 // kernel ends with an error and the message reaches the host's stdout. A
 // trap leaves the CUDA context unusable, so these run in an executable of

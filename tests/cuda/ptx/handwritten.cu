@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The same four device functions as library.cu, written by hand with
 // libcu++'s cuda::atomic_ref as a careful programmer would without the
 // library: the twin that must keep every rule of check_ptx.py. Built with

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The mailbox authors
 // The device-side send/receive steps written with the public API only, as
 // tests/asm/library.cpp writes the host's. check_ptx.py compiles this to PTX
 // and checks the ordering instructions. -DMAILBOX_PTX_GPU_SCOPE builds the
