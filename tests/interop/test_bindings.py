@@ -1126,7 +1126,7 @@ class Policies(Clean):
         stats = box.wait_stats
         self.assertEqual(stats["waits"], 1)
         self.assertGreaterEqual(stats["slices"], 1)
-        self.assertGreaterEqual(stats["sleeps"], 1)  # it slept in FUTEX_WAIT
+        self.assertGreaterEqual(stats["sleeps"], 1)  # it slept (FUTEX_WAIT, or the portable backend's sleeps)
         self.assertEqual(stats["futex_errno"], 0)
         with box.acquire(S.idle) as t:  # there already: no wait
             t.publish(S.task_ready)

@@ -72,8 +72,7 @@ inline bool deadline_after(PyObject* timeout, const who& who, deadline& out) {
 // How to wait: policy= and spins= keyword arguments.
 inline bool wait_policy_from(const layout_binding& l, PyObject* policy, PyObject* spins, const who& who,
                              wait_request& out) {
-  out.policy = l.ops->blocking && mailbox::detail::has_futex ? policy_kind::spin_then_block
-                                                             : policy_kind::spin_then_yield;
+  out.policy = l.ops->blocking ? policy_kind::spin_then_block : policy_kind::spin_then_yield;
   if (policy != nullptr && policy != Py_None) {
     std::string_view name;
     if (!PyUnicode_Check(policy) || !utf8_of(policy, name)) {
@@ -88,7 +87,7 @@ inline bool wait_policy_from(const layout_binding& l, PyObject* policy, PyObject
     } else if (name == "spin_then_yield") {
       out.policy = policy_kind::spin_then_yield;
     } else if (name == "spin_then_block") {
-      if (!l.ops->blocking || !mailbox::detail::has_futex) {
+      if (!l.ops->blocking) {
         fail(PyExc_ValueError, who +
                                    ": policy \"spin_then_block\" needs a layout that declares "
                                    "mailbox::blocking_waiters (or publish() would not wake the sleeper)");

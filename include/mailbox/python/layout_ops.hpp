@@ -155,7 +155,8 @@ wait_outcome wait_slice(std::byte* base, const wait_request& r, token_slot& slot
     case policy_kind::spin_then_yield:
       return take<Layout>(box.acquire_when(accept, valid, spin_then_yield{r.spins}, r.until), slot);
     case policy_kind::spin_then_block:
-      if constexpr (Layout::has_blocking_waiters && mailbox::detail::has_futex) {
+      // Both wait backends: FUTEX_WAIT, or the portable one's bounded sleeps.
+      if constexpr (Layout::has_blocking_waiters) {
         return take<Layout>(box.acquire_when(accept, valid, spin_then_block{r.spins, r.stats}, r.until),
                             slot);
       }
