@@ -17,8 +17,8 @@
 #include <utility>
 
 #include "../abi.hpp"
-#include "diagnostics.hpp"
 #include "../protocol_clauses.hpp"
+#include "diagnostics.hpp"
 
 namespace mailbox {
 inline namespace MAILBOX_ABI_NAMESPACE {
@@ -288,11 +288,12 @@ struct protocol_checks {
     using diagnose = in_protocol_state<parts<Rule>::state>;
     using overlays = typename parts<Rule>::overlays;
     // An unknown overlay is named with the closest overlay of the layout.
-    return (diagnose::template view_is_an_overlay<
-                contains(Layout::overlay_names, overlays::names[I]),
-                hint_for_spelled_t<contains(Layout::overlay_names, overlays::names[I]), no_overlay_named,
-                                   layout_overlay_names<Layout>, typename overlays::template spelled_at<I>>>() &&
-            ... && true);
+    return (
+        diagnose::template view_is_an_overlay<
+            contains(Layout::overlay_names, overlays::names[I]),
+            hint_for_spelled_t<contains(Layout::overlay_names, overlays::names[I]), no_overlay_named,
+                               layout_overlay_names<Layout>, typename overlays::template spelled_at<I>>>() &&
+        ... && true);
   }
 
   template <class... Rules>
