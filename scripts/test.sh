@@ -89,7 +89,7 @@ for suite in "${suites[@]}"; do
       ;;
     clang-16 | gcc-11)
       if [ "$suite" = gcc-11 ]; then require_debian_packages g++-11; else require_debian_packages clang-16; fi
-      stage "$suite: build and run every test"
+      stage "$suite: build and run the run-time tests and the examples"
       cmake --workflow --preset "$suite" --fresh
       ;;
     clang-19-libcxx)
