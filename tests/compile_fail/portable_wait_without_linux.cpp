@@ -8,6 +8,10 @@
 // members <signal.h>'s macros would break; the mistake calls the futex
 // layer, which must not be there.
 // expect: futex_wait
+// libc++ chooses its thread API from __linux__ in <__config>: let it do so
+// first (the standard library is the system's, here as on macOS).
+#include <version>
+
 #undef __linux__
 #undef __linux
 #undef __gnu_linux__
