@@ -155,8 +155,12 @@ TEST_CASE("try_transition with blocking_waiters moves a marked word and wakes th
     std::this_thread::sleep_for(20ms);
     auto& word =
         *std::launder(reinterpret_cast<std::uint32_t*>(region.span().data() + Blocking::state_offset));
-    mailbox::detail::atomic_ref<std::uint32_t>(word).fetch_or(mailbox::detail::waiter_mark,
-                                                              std::memory_order_relaxed);
+    // (A compare-and-swap loop: libc++ 14's fallback atomic_ref has no fetch_or.)
+    const mailbox::detail::atomic_ref<std::uint32_t> ref(word);
+    std::uint32_t seen = ref.load(std::memory_order_relaxed);
+    while (
+        !ref.compare_exchange_strong(seen, seen | mailbox::detail::waiter_mark, std::memory_order_relaxed)) {
+    }
   }
   CHECK(box.state() == Step::staged);  // the mark is not part of the state
   const auto unmarked = box.try_transition(Step::failed, Step::activate);
