@@ -17,6 +17,9 @@
 #include "support/catch.hpp"
 #include "support/payload_frame.hpp"
 
+// Whether a description pointer is set, asked at run time: g++ 11 warns
+// (-Waddress) that a constant one is never null when compared directly.
+[[gnu::noinline]] static bool is_set(const void* p) { return p != nullptr; }
 namespace {
 
 using namespace payload_test;
@@ -224,7 +227,7 @@ using IntegerKeys =
 TEST_CASE("keyed: the description lists key, alternatives, fields and groups", "[keyed]") {
   const mailbox::type_description& d = mailbox::description_of<Control>;
   CHECK(d.kind == "keyed");
-  REQUIRE(d.keyed != nullptr);
+  REQUIRE(is_set(d.keyed));
   const mailbox::keyed_description& k = *d.keyed;
   CHECK(k.key.name == "sub_command");
   CHECK(k.key.type->size == 4);

@@ -25,6 +25,9 @@
 
 #include "support/catch.hpp"
 
+// Whether a description pointer is set, asked at run time: g++ 11 warns
+// (-Waddress) that a constant one is never null when compared directly.
+[[gnu::noinline]] static bool is_set(const void* p) { return p != nullptr; }
 namespace {
 
 enum class S : std::int32_t { idle, busy };
@@ -327,7 +330,7 @@ TEST_CASE("record: the protocol on raw bytes, driven by the description, agrees 
 TEST_CASE("record: the description gives the record's parts and its body's members", "[record]") {
   const mailbox::field_info& f = Frame::fields[Frame::index_of<"report">];
   CHECK(f.is_record);
-  REQUIRE(f.type->record != nullptr);
+  REQUIRE(is_set(f.type->record));
   const mailbox::record_description& d = *f.type->record;
   CHECK(d.sequence_offset == 0);
   CHECK(d.schema_offset == 8);
