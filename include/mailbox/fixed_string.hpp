@@ -29,5 +29,17 @@ struct fixed_string {
   }
 };
 
+namespace detail {
+// Where `c` first occurs in `text`, or npos: a plain loop, because g++ 12
+// under -fsanitize=undefined cannot evaluate std::string_view::find (its
+// pointer comparisons) in a constant expression.
+constexpr std::size_t find_char(std::string_view text, char c) noexcept {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == c) return i;
+  }
+  return std::string_view::npos;
+}
+}  // namespace detail
+
 }  // namespace MAILBOX_ABI_NAMESPACE
 }  // namespace mailbox

@@ -453,7 +453,7 @@ struct keyed_shape {
     for (std::size_t a = 0; a < alternative_count; ++a) {
       if (!keys_fit[a]) return {problem_kind::key_type, a, a};
       const std::string_view name = alts[a].name;
-      if (name.empty() || name.find('.') != std::string_view::npos || name == KeyName.view()) {
+      if (name.empty() || detail::find_char(name, '.') != std::string_view::npos || name == KeyName.view()) {
         return {problem_kind::alternative_name, a, a};
       }
     }
@@ -578,7 +578,8 @@ struct keyed_shape {
     using diagnose = in_keyed_union<payload_name_t<KeyName>>;
     if constexpr (!is_valid_key_type<Key>()) {
       return diagnose::template key_type_is_an_integer<false>();
-    } else if constexpr (KeyName.size() == 0 || KeyName.view().find('.') != std::string_view::npos) {
+    } else if constexpr (KeyName.size() == 0 ||
+                         detail::find_char(KeyName.view(), '.') != std::string_view::npos) {
       return diagnose::template key_name_is_valid<false>();
     } else if constexpr (!parts_ok) {
       return diagnose::template holds_only_alternatives<false>();

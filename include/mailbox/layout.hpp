@@ -270,7 +270,7 @@ class layout {
     using T = typename M::type;
     if constexpr (M::name.size() == 0) {
       return problem_kind::empty_name;
-    } else if constexpr (M::name.view().find('.') != std::string_view::npos) {
+    } else if constexpr (detail::find_char(M::name.view(), '.') != std::string_view::npos) {
       return problem_kind::name_has_dot;
     } else if constexpr (!detail::is_sized_object_v<T>) {
       return problem_kind::not_a_sized_object;

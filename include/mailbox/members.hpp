@@ -88,7 +88,8 @@ constexpr part_problem find_part_problem(const std::array<member_info, N>& parts
                                          std::size_t limit) {
   for (std::size_t i = 0; i < N; ++i) {
     if (parts[i].name.empty()) return {part_problem_kind::empty_name, i, i};
-    if (parts[i].name.find('.') != std::string_view::npos) return {part_problem_kind::name_has_dot, i, i};
+    if (detail::find_char(parts[i].name, '.') != std::string_view::npos)
+      return {part_problem_kind::name_has_dot, i, i};
     if (types[i] != payload_type_problem::none) return {part_problem_kind::type, i, i};
     if (parts[i].offset < begin || parts[i].offset > limit || sizes[i] > limit - parts[i].offset) {
       return {part_problem_kind::outside, i, i};
@@ -236,7 +237,7 @@ constexpr auto path_part() noexcept {
 
 template <fixed_string Path>
 struct path_split {
-  static constexpr std::size_t dot = Path.view().find('.');
+  static constexpr std::size_t dot = detail::find_char(Path.view(), '.');
   static constexpr bool nested = dot != std::string_view::npos;
   static constexpr std::size_t head_end = nested ? dot : Path.size();
   static constexpr std::size_t tail_begin = nested ? dot + 1 : Path.size();
