@@ -82,7 +82,8 @@ TEST_CASE("members: a path writes and reads the member's own bytes", "[members]"
   std::memcpy(&timeout, reinterpret_cast<const std::byte*>(&config) + 5, 8);
   CHECK(timeout == 0x1122334455667788);
   CHECK(std::string_view(config.function) == "fn");
-  CHECK(config.priority == -7);
+  const std::int16_t priority = config.priority;  // a copy: the packed member is misaligned
+  CHECK(priority == -7);
   const Placement placement = t.get<"placement">();
   CHECK(placement.limits.memory_mb == 512);
   CHECK(placement.cores[2] == 99);
