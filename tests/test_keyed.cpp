@@ -15,11 +15,8 @@
 #include <type_traits>
 
 #include "support/catch.hpp"
+#include "support/is_set.hpp"
 #include "support/payload_frame.hpp"
-
-// Whether a description pointer is set, asked at run time: g++ 11 warns
-// (-Waddress) that a constant one is never null when compared directly.
-[[gnu::noinline]] static bool is_set(const void* p) { return p != nullptr; }
 namespace {
 
 using namespace payload_test;

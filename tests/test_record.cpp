@@ -24,10 +24,7 @@
 #include <thread>
 
 #include "support/catch.hpp"
-
-// Whether a description pointer is set, asked at run time: g++ 11 warns
-// (-Waddress) that a constant one is never null when compared directly.
-[[gnu::noinline]] static bool is_set(const void* p) { return p != nullptr; }
+#include "support/is_set.hpp"
 namespace {
 
 enum class S : std::int32_t { idle, busy };

@@ -18,10 +18,7 @@
 
 #include "../examples/worker_protocol.hpp"
 #include "support/catch.hpp"
-
-// Whether a description pointer is set, asked at run time: g++ 11 warns
-// (-Waddress) that a constant one is never null when compared directly.
-[[gnu::noinline]] static bool is_set(const void* p) { return p != nullptr; }
+#include "support/is_set.hpp"
 namespace {
 
 using namespace worker;
